@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Switchyard: a stream-level L4/L7 hybrid router. Targets are layered as in the README's
+// architecture table; a lower target never imports a higher one.
+let package = Package(
+    name: "switchyard",
+    products: [
+        .executable(name: "switchyard", targets: ["switchyard"]),
+        .library(name: "SwitchyardCore", targets: ["SwitchyardCore"]),
+        .library(name: "SwitchyardConfig", targets: ["SwitchyardConfig"]),
+        .library(name: "SwitchyardReactor", targets: ["SwitchyardReactor"]),
+    ],
+    targets: [
+        // The only C in the product: GNU-only syscalls and C macros Swift's Glibc hides.
+        .target(name: "CSwitchyardShims"),
+        .target(name: "SwitchyardReactor", dependencies: ["CSwitchyardShims"]),
+        .target(name: "SwitchyardConfig"),
+        .target(name: "SwitchyardCore", dependencies: ["SwitchyardReactor", "SwitchyardConfig"]),
+        .executableTarget(name: "switchyard", dependencies: ["SwitchyardCore"]),
+
+        // Test support: a fast checksum in C (debug Swift is too slow to hash 512 MiB) and
+        // blocking-socket helpers shared by the integration tests.
+        .target(name: "CTestSupport", path: "Tests/CTestSupport"),
+        .target(name: "TestSupport", dependencies: ["CTestSupport"], path: "Tests/TestSupport"),
+        .testTarget(name: "SwitchyardReactorTests", dependencies: ["SwitchyardReactor", "TestSupport"]),
+        .testTarget(name: "SwitchyardConfigTests", dependencies: ["SwitchyardConfig"]),
+        .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
+        // Depends on the executable so `swift test` builds the binary these tests start.
+        .testTarget(name: "IntegrationTests", dependencies: ["switchyard", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,93 @@
+// _GNU_SOURCE must come before any system header so splice, pipe2, accept4 and the pipe
+// fcntl commands are declared.
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <errno.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
+#include <pthread.h>
+#include "CSwitchyardShims.h"
+
+const unsigned int CSwitchyardShims_SPLICE_F_MOVE = SPLICE_F_MOVE;
+const unsigned int CSwitchyardShims_SPLICE_F_NONBLOCK = SPLICE_F_NONBLOCK;
+const unsigned int CSwitchyardShims_SPLICE_F_MORE = SPLICE_F_MORE;
+const int CSwitchyardShims_F_SETPIPE_SZ = F_SETPIPE_SZ;
+const int CSwitchyardShims_F_GETPIPE_SZ = F_GETPIPE_SZ;
+#ifdef IP_BIND_ADDRESS_NO_PORT
+const int CSwitchyardShims_IP_BIND_ADDRESS_NO_PORT = IP_BIND_ADDRESS_NO_PORT;
+#else
+const int CSwitchyardShims_IP_BIND_ADDRESS_NO_PORT = 24;
+#endif
+
+ssize_t CSwitchyardShims_splice(int fdIn, int fdOut, size_t length, unsigned int flags) {
+    return splice(fdIn, NULL, fdOut, NULL, length, flags);
+}
+
+int CSwitchyardShims_pipe2(int fds[2], int flags) {
+    return pipe2(fds, flags);
+}
+
+int CSwitchyardShims_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags) {
+    return accept4(fd, address, length, flags);
+}
+
+int CSwitchyardShims_setPipeSize(int fd, int size) {
+    return fcntl(fd, F_SETPIPE_SZ, size);
+}
+
+// FIONREAD on a pipe's read end: the bytes it holds. Used only to check invariants in tests.
+int CSwitchyardShims_pipeBytesQueued(int fd) {
+    int n = 0;
+    if (ioctl(fd, FIONREAD, &n) < 0) return -1;
+    return n;
+}
+
+int CSwitchyardShims_ignoreSIGPIPE(void) {
+    struct sigaction action = {0};
+    action.sa_handler = SIG_IGN;
+    sigemptyset(&action.sa_mask);
+    return sigaction(SIGPIPE, &action, NULL);
+}
+
+static void fillSet(sigset_t *set, const int *signals, int count) {
+    sigemptyset(set);
+    for (int i = 0; i < count; i++) sigaddset(set, signals[i]);
+}
+
+int CSwitchyardShims_blockSignals(const int *signals, int count) {
+    sigset_t set;
+    fillSet(&set, signals, count);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+int CSwitchyardShims_waitSignal(const int *signals, int count) {
+    sigset_t set;
+    fillSet(&set, signals, count);
+    int received = 0;
+    if (sigwait(&set, &received) != 0) return -1;
+    return received;
+}
+
+int CSwitchyardShims_gettid(void) {
+    return (int)gettid();
+}
+
+int CSwitchyardShims_setThreadName(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
+}
+
+int CSwitchyardShims_waitSignalTimeout(const int *signals, int count, long timeoutMs) {
+    if (timeoutMs < 0) return CSwitchyardShims_waitSignal(signals, count);
+    sigset_t set;
+    fillSet(&set, signals, count);
+    struct timespec wait = { .tv_sec = timeoutMs / 1000, .tv_nsec = (timeoutMs % 1000) * 1000000L };
+    for (;;) {
+        int received = sigtimedwait(&set, NULL, &wait);
+        if (received >= 0) return received;
+        if (errno == EAGAIN) return 0;
+        if (errno != EINTR) return -1;
+    }
+}

@@ -1,0 +1,230 @@
+import Glibc
+import SwitchyardConfig
+import SwitchyardReactor
+
+/// One accepted stream connection: route → connect (trying the next upstream on failure)
+/// → forward through a tunnel → log. It owns the client socket until the tunnel takes it.
+final class StreamSession: EventHandler, TimerHandler, TunnelDelegate {
+    private enum State {
+        case starting
+        case connecting(peer: Int)
+        case forwarding
+        case closed
+    }
+
+    private unowned let worker: Worker
+    private let server: StreamServerRuntime
+    private let serverAddress: SocketAddress
+    private let clientAddress: SocketAddress
+    private var clientFD: OwnedFD?
+    private var upstreamFD: OwnedFD?
+    private var state: State
+    private let timer = LoopTimer()
+    private var tried = TriedSet()
+    private var triesLeft: Int
+    private let startedAt: Int64
+    private var connectedPeer: Int?
+    private var tunnel: Tunnel?
+    private let idleTimeoutMs: Int64
+
+    init(worker: Worker, client: consuming OwnedFD, clientAddress: SocketAddress, serverAddress: SocketAddress, server: StreamServerRuntime) {
+        self.worker = worker
+        self.server = server
+        self.clientAddress = clientAddress
+        self.serverAddress = serverAddress
+        self.clientFD = .some(client)
+        self.state = .starting
+        self.startedAt = worker.loop.now
+        self.idleTimeoutMs = server.config.proxyTimeout.milliseconds
+        let limit = server.config.proxyNextUpstreamTries
+        self.triesLeft = limit > 0 ? limit : Int.max
+        timer.handler = self
+    }
+
+    private var loop: EventLoop { worker.loop }
+    private var config: StreamServerConfig { server.config }
+
+    /// Context nginx appends to every session log line.
+    private func context(peer: Int? = nil) -> String {
+        var text = ", client: \(clientAddress), server: \(serverAddress)"
+        if let peer, case .upstream(let group) = server.route {
+            text += ", upstream: \"\(worker.snapshot.upstreams[group].peers[peer].address)\""
+        }
+        return text
+    }
+
+    func start() {
+        switch server.route {
+        case .echo:
+            startTunnel(upstream: nil)
+        case .upstream:
+            connectNext()
+        }
+    }
+
+    // MARK: connect
+
+    private func connectNext() {
+        guard case .upstream(let group) = server.route else { return }
+        let nextTimeout = config.proxyNextUpstreamTimeout.milliseconds
+        let outOfTime = nextTimeout > 0 && loop.now - startedAt >= nextTimeout
+        guard triesLeft > 0, !outOfTime, let peer = worker.balancers[group].next(now: loop.now, tried: tried) else {
+            if !tried.isEmptyFor(Array(worker.snapshot.upstreams[group].peers.indices)) && triesLeft > 0 && !outOfTime {
+                // Every peer was tried in this session; nothing more to say than the failures.
+            } else if triesLeft > 0 && !outOfTime {
+                worker.log.error("no live upstreams \(Phase.connect)\(context())")
+            }
+            close(reason: "no upstream could be connected")
+            return
+        }
+        tried.insert(peer)
+        triesLeft -= 1
+        let address = worker.snapshot.upstreams[group].peers[peer].address
+        let fd: Int32
+        do {
+            fd = try Sys.socket(family: address.family, type: Int32(SOCK_STREAM.rawValue))
+        } catch {
+            worker.log.alert("\(error) \(Phase.connect)\(context(peer: peer))")
+            close(reason: "socket() failed")
+            return
+        }
+        upstreamFD = .some(OwnedFD(fd))
+        try? Sys.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+        state = .connecting(peer: peer)
+        do {
+            switch try Sys.connect(fd, to: address) {
+            case .value:
+                connected(peer: peer)
+            case .wouldBlock:
+                try loop.register(fd: fd, interest: .writable, handler: self)
+                loop.arm(timer, afterMs: config.proxyConnectTimeout.milliseconds)
+            }
+        } catch {
+            connectFailed(peer: peer, ProxyError(side: .upstream, kind: .system(error), phase: .connect, retryable: true))
+        }
+    }
+
+    func handle(fd: Int32, readiness: Readiness, loop: EventLoop) {
+        guard case .connecting(let peer) = state else { return }
+        let code = Sys.pendingError(fd)
+        if code != 0 {
+            connectFailed(peer: peer, ProxyError(side: .upstream, kind: .system(SysError("connect", errno: code)), phase: .connect, retryable: true))
+            return
+        }
+        loop.deregister(fd: fd)
+        loop.disarm(timer)
+        connected(peer: peer)
+    }
+
+    private func connectFailed(peer: Int, _ error: ProxyError) {
+        guard case .upstream(let group) = server.route else { return }
+        if let fd = upstreamFD?.raw { loop.deregister(fd: fd) }
+        upstreamFD = nil
+        loop.disarm(timer)
+        worker.balancers[group].report(peer, failed: true, now: loop.now)
+        worker.metrics.upstreamFailures.add(1, ordering: .relaxed)
+        worker.log.error("\(error)\(context(peer: peer))")
+        if worker.balancers[group].justDisabled(peer) {
+            worker.log.warn("upstream server temporarily disabled \(Phase.connect)\(context(peer: peer))")
+        }
+        if config.proxyNextUpstream && error.retryable {
+            connectNext()
+        } else {
+            close(reason: "upstream connect failed")
+        }
+    }
+
+    private func connected(peer: Int) {
+        guard case .upstream(let group) = server.route else { return }
+        worker.balancers[group].report(peer, failed: false, now: loop.now)
+        connectedPeer = peer
+        startTunnel(upstream: upstreamFD.take())
+    }
+
+    // MARK: forward
+
+    private func startTunnel(upstream: consuming OwnedFD?) {
+        guard let client = clientFD.take() else { return }
+        let made: Tunnel
+        if let upstream = upstream.take() {
+            made = Tunnel(client: client, upstream: upstream, mode: worker.tunnelMode, halfClose: config.proxyHalfClose, pool: worker.pipes)
+        } else {
+            made = Tunnel(echo: client, mode: worker.tunnelMode, pool: worker.pipes)
+        }
+        made.delegate = self
+        tunnel = made
+        state = .forwarding
+        do {
+            try made.start(on: loop)
+        } catch {
+            worker.log.alert("\(error) \(Phase.forward)\(context(peer: connectedPeer))")
+            made.abort("registration failed", loop: loop)
+            return
+        }
+        loop.arm(timer, afterMs: idleTimeoutMs)
+    }
+
+    func tunnelDidMoveBytes(_ tunnel: Tunnel, toward side: TunnelSide) {
+        loop.touch(timer, afterMs: idleTimeoutMs)
+    }
+
+    func tunnelDidEnd(_ tunnel: Tunnel, _ end: TunnelEnd) {
+        if case .failed(let side, let error) = end, worker.log.enabled(.info), !error.isPeerGone {
+            worker.log.info("\(error) on \(side) side \(Phase.forward)\(context(peer: connectedPeer))")
+        }
+        close(reason: end.description)
+    }
+
+    func timerFired(_ timer: LoopTimer, now: Int64) {
+        switch state {
+        case .connecting(let peer):
+            connectFailed(peer: peer, ProxyError(side: .upstream, kind: .timedOut, phase: .connect, retryable: true))
+        case .forwarding:
+            worker.log.info("connection timed out (110: Connection timed out) \(Phase.forward)\(context(peer: connectedPeer))")
+            tunnel?.abort("idle timeout", loop: loop)
+        case .starting, .closed:
+            break
+        }
+    }
+
+    /// Ends the session at once (shutdown, or a worker stopping).
+    func abort(_ reason: String) {
+        if let tunnel, !tunnel.ended {
+            tunnel.abort(reason, loop: loop)
+        } else {
+            close(reason: reason)
+        }
+    }
+
+    // MARK: log
+
+    private func close(reason: String) {
+        if case .closed = state { return }
+        state = .closed
+        loop.disarm(timer)
+        if let fd = upstreamFD?.raw { loop.deregister(fd: fd) }
+        upstreamFD = nil
+        clientFD = nil
+        if let tunnel {
+            let toUpstream = tunnel.bytesToUpstream
+            let toClient = tunnel.bytesToClient
+            let moved = toUpstream + toClient
+            if tunnel.isSplice {
+                worker.metrics.bytesSpliced.add(moved, ordering: .relaxed)
+            } else {
+                worker.metrics.bytesCopied.add(moved, ordering: .relaxed)
+            }
+            if tunnel.lostBytes > 0 { worker.metrics.bytesLost.add(UInt64(tunnel.lostBytes), ordering: .relaxed) }
+            if worker.log.enabled(.info) {
+                let seconds = Double(loop.now - startedAt) / 1000
+                worker.log.info("session done: \(reason), sent \(toUpstream), received \(toClient), lost \(tunnel.lostBytes), "
+                    + "time \(seconds)s\(context(peer: connectedPeer))")
+            }
+        }
+        tunnel = nil
+        worker.sessionEnded(self)
+    }
+}
+
+@available(*, unavailable)
+extension StreamSession: Sendable {}
