@@ -5,7 +5,7 @@ import SwitchyardReactor
 /// out of descriptors it stops watching the socket for a moment instead of spinning on
 /// EMFILE, and says so once.
 final class Acceptor: EventHandler, TimerHandler {
-    let spec: ListenerSpec
+    var spec: ListenerSpec
     private var fd: OwnedFD?
     private unowned let worker: Worker
     private let pauseTimer = LoopTimer()

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import SwitchyardConfig
 import SwitchyardReactor
 
@@ -9,6 +10,8 @@ public final class Router: Sendable {
     public let snapshot: RuntimeSnapshot
     private let handles: [LoopHandle]
     private let threads: [LoopThread]
+    /// Addresses the workers listen on now, so a reload binds only what is new.
+    private let listening: Mutex<Set<SocketAddress>>
 
     /// Binds every listener, then starts `workers` loop threads.
     public init(snapshot: RuntimeSnapshot, log: ErrorLog, workers: Int) throws(ConfigError) {
@@ -32,6 +35,7 @@ public final class Router: Sendable {
             }
         }
         self.handles = handles
+        self.listening = Mutex(Set(snapshot.listeners.map(\.address)))
         let metrics = self.metrics
         var threads: [LoopThread] = []
         for i in 0..<count {
@@ -82,6 +86,34 @@ public final class Router: Sendable {
     public func quit() {
         for handle in handles {
             handle.execute { loop in (loop.owner as? Worker)?.quit() }
+        }
+    }
+
+    /// Installs a new configuration in every worker. New listen addresses are bound here
+    /// first; if any fails, nothing changes and the error is returned.
+    public func reload(_ next: RuntimeSnapshot, log: ErrorLog) throws(ConfigError) {
+        let current = listening.withLock { $0 }
+        var added: [[(ListenerSpec, Int32)]] = Array(repeating: [], count: handles.count)
+        for spec in next.listeners where !current.contains(spec.address) {
+            let fds: [Int32]
+            do {
+                fds = try ListenerFactory.open(spec, copies: handles.count)
+            } catch {
+                for list in added { for (_, fd) in list { Sys.close(fd) } }
+                throw error
+            }
+            for (i, fd) in fds.enumerated() { added[i].append((spec, fd)) }
+        }
+        listening.withLock { $0 = Set(next.listeners.map(\.address)) }
+        for (i, handle) in handles.enumerated() {
+            let mine = added[i].map { SendableListener(spec: $0.0, fd: $0.1) }
+            handle.execute { loop in
+                guard let worker = loop.owner as? Worker else {
+                    for listener in mine { Sys.close(listener.fd) }
+                    return
+                }
+                worker.install(next, added: mine.map { ($0.spec, $0.fd) }, log: log)
+            }
         }
     }
 

@@ -26,9 +26,13 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate {
     private var connectedPeer: Int?
     private var tunnel: Tunnel?
     private let idleTimeoutMs: Int64
+    /// The group this session draws peers from (nil for `echo`).
+    private let group: UpstreamGroup?
 
-    init(worker: Worker, client: consuming OwnedFD, clientAddress: SocketAddress, serverAddress: SocketAddress, server: StreamServerRuntime) {
+    init(worker: Worker, client: consuming OwnedFD, clientAddress: SocketAddress, serverAddress: SocketAddress,
+         server: StreamServerRuntime, group: UpstreamGroup?) {
         self.worker = worker
+        self.group = group
         self.server = server
         self.clientAddress = clientAddress
         self.serverAddress = serverAddress
@@ -47,17 +51,16 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate {
     /// Context nginx appends to every session log line.
     private func context(peer: Int? = nil) -> String {
         var text = ", client: \(clientAddress), server: \(serverAddress)"
-        if let peer, case .upstream(let group) = server.route {
-            text += ", upstream: \"\(worker.snapshot.upstreams[group].peers[peer].address)\""
+        if let peer, let group {
+            text += ", upstream: \"\(group.spec.peers[peer].address)\""
         }
         return text
     }
 
     func start() {
-        switch server.route {
-        case .echo:
+        if group == nil {
             startTunnel(upstream: nil)
-        case .upstream:
+        } else {
             connectNext()
         }
     }
@@ -65,13 +68,13 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate {
     // MARK: connect
 
     private func connectNext() {
-        guard case .upstream(let group) = server.route else { return }
+        guard let group else { return }
         let nextTimeout = config.proxyNextUpstreamTimeout.milliseconds
         let outOfTime = nextTimeout > 0 && loop.now - startedAt >= nextTimeout
-        guard triesLeft > 0, !outOfTime, let peer = worker.balancers[group].next(now: loop.now, tried: tried) else {
-            if !tried.isEmptyFor(Array(worker.snapshot.upstreams[group].peers.indices)) && triesLeft > 0 && !outOfTime {
-                // Every peer was tried in this session; nothing more to say than the failures.
-            } else if triesLeft > 0 && !outOfTime {
+        guard triesLeft > 0, !outOfTime, let peer = group.balancer.next(now: loop.now, tried: tried) else {
+            // A session that tried nothing found every peer down or resting: say so. One that
+            // tried them all has already logged each failure.
+            if tried.isEmptyFor(Array(group.spec.peers.indices)) {
                 worker.log.error("no live upstreams \(Phase.connect)\(context())")
             }
             close(reason: "no upstream could be connected")
@@ -79,7 +82,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate {
         }
         tried.insert(peer)
         triesLeft -= 1
-        let address = worker.snapshot.upstreams[group].peers[peer].address
+        let address = group.spec.peers[peer].address
         let fd: Int32
         do {
             fd = try Sys.socket(family: address.family, type: Int32(SOCK_STREAM.rawValue))
@@ -117,14 +120,14 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate {
     }
 
     private func connectFailed(peer: Int, _ error: ProxyError) {
-        guard case .upstream(let group) = server.route else { return }
+        guard let group else { return }
         if let fd = upstreamFD?.raw { loop.deregister(fd: fd) }
         upstreamFD = nil
         loop.disarm(timer)
-        worker.balancers[group].report(peer, failed: true, now: loop.now)
+        group.balancer.report(peer, failed: true, now: loop.now)
         worker.metrics.upstreamFailures.add(1, ordering: .relaxed)
         worker.log.error("\(error)\(context(peer: peer))")
-        if worker.balancers[group].justDisabled(peer) {
+        if group.balancer.justDisabled(peer) {
             worker.log.warn("upstream server temporarily disabled \(Phase.connect)\(context(peer: peer))")
         }
         if config.proxyNextUpstream && error.retryable {
@@ -135,8 +138,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate {
     }
 
     private func connected(peer: Int) {
-        guard case .upstream(let group) = server.route else { return }
-        worker.balancers[group].report(peer, failed: false, now: loop.now)
+        group?.balancer.report(peer, failed: false, now: loop.now)
         connectedPeer = peer
         startTunnel(upstream: upstreamFD.take())
     }

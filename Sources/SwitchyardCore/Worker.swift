@@ -6,17 +6,17 @@ import SwitchyardReactor
 /// A connection never changes worker, so nothing here is locked.
 final class Worker {
     let loop: EventLoop
-    let snapshot: RuntimeSnapshot
+    private(set) var snapshot: RuntimeSnapshot
     let metrics: Metrics
     let pipes: PipePool
-    var balancers: [RoundRobinBalancer]
+    private(set) var groups: [UpstreamGroup]
     let tunnelMode: TunnelMode = .splice
     private var acceptors: [Acceptor] = []
     private var sessions: [ObjectIdentifier: StreamSession] = [:]
     private var draining = false
     private var limitLogged = false
     /// Sessions this worker may hold: each takes up to two of `worker_connections`.
-    private let sessionLimit: Int
+    private var sessionLimit: Int
 
     var log: ErrorLog { loop.log }
 
@@ -25,7 +25,7 @@ final class Worker {
         self.snapshot = snapshot
         self.metrics = metrics
         self.pipes = PipePool()
-        self.balancers = snapshot.upstreams.map { RoundRobinBalancer(group: $0) }
+        self.groups = snapshot.upstreams.map { UpstreamGroup(spec: $0) }
         self.sessionLimit = max(1, snapshot.config.workerConnections / 2)
         loop.owner = self
     }
@@ -34,6 +34,35 @@ final class Worker {
         let acceptor = Acceptor(spec: spec, fd: fd, worker: self)
         try acceptor.start()
         acceptors.append(acceptor)
+    }
+
+    /// Reload: new sessions use `next`; live sessions keep the snapshot and upstream group
+    /// they started with, so established tunnels never notice. Listeners whose address
+    /// stays are kept (no connection in their backlog is lost); the others close.
+    func install(_ next: RuntimeSnapshot, added: [(ListenerSpec, Int32)], log: ErrorLog) {
+        if draining {
+            for (_, fd) in added { Sys.close(fd) }
+            return
+        }
+        snapshot = next
+        groups = next.upstreams.map { UpstreamGroup(spec: $0) }
+        sessionLimit = max(1, next.config.workerConnections / 2)
+        loop.log = log
+        var kept: [Acceptor] = []
+        for acceptor in acceptors {
+            if let spec = next.listeners.first(where: { $0.address == acceptor.spec.address }) {
+                acceptor.spec = spec
+                kept.append(acceptor)
+            } else {
+                acceptor.close()
+            }
+        }
+        acceptors = kept
+        for (spec, fd) in added {
+            do { try addListener(spec, fd: OwnedFD(fd)) } catch {
+                log.alert("\(error) while adding listener \(spec.address)")
+            }
+        }
     }
 
     func accepted(_ client: consuming OwnedFD, from address: SocketAddress, on acceptor: Acceptor) {
@@ -48,8 +77,10 @@ final class Worker {
         limitLogged = false
         try? Sys.setOption(client.raw, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
         let server = snapshot.streamServers[acceptor.spec.serverIndex]
+        var group: UpstreamGroup?
+        if case .upstream(let index) = server.route { group = groups[index] }
         let session = StreamSession(worker: self, client: client, clientAddress: address,
-                                    serverAddress: acceptor.spec.address, server: server)
+                                    serverAddress: acceptor.spec.address, server: server, group: group)
         sessions[ObjectIdentifier(session)] = session
         metrics.sessions.add(1, ordering: .relaxed)
         metrics.activeSessions.add(1, ordering: .relaxed)

@@ -97,6 +97,11 @@ public final class Tunnel: EventHandler {
             }
         }
         for flow in flows where !flow.done {
+            // Only a flow this event can move: its source became readable or its
+            // destination writable. Pumping the other one would cost an EAGAIN syscall.
+            let canRead = flow.source.fd == fd && readiness.isReadable
+            let canWrite = flow.destination.fd == fd && readiness.isWritable
+            if !canRead && !canWrite { continue }
             let moved: Int
             do {
                 moved = try flow.pump(pool: pool, passFIN: halfClose)

@@ -85,6 +85,10 @@ final class TunnelFlow {
     private func pumpSplice(_ pool: PipePool) throws(TunnelFailure) -> Int {
         var moved = 0
         wantsWrite = false
+        // A read shorter than the pipe means the socket is most likely drained: another
+        // splice would only return EAGAIN. Level-triggered epoll reports anything that
+        // arrives later, so stopping here loses nothing and saves a syscall per message.
+        var drained = false
         for _ in 0..<Self.roundsPerEvent {
             if let pipe, pipe.queued > 0 {
                 let result: IOResult<Int>
@@ -104,7 +108,7 @@ final class TunnelFlow {
                     return moved
                 }
             }
-            if sourceEOF { break }
+            if sourceEOF || drained { break }
             if pipe == nil {
                 do { pipe = try pool.take() } catch { throw TunnelFailure(side: sourceSide, error: error) }
             }
@@ -117,6 +121,7 @@ final class TunnelFlow {
                 sourceEOF = true
             case .value(let n):
                 target.queued = n
+                drained = n < target.capacity
             case .wouldBlock:
                 // The pipe is empty, so this EAGAIN means the socket is empty. An idle tunnel
                 // gives its pipe back: it holds two sockets and no pipe.
@@ -134,15 +139,20 @@ final class TunnelFlow {
     private func pumpCopy(_ ring: RingBuffer) throws(TunnelFailure) -> Int {
         var moved = 0
         var writeBlocked = false
+        var drained = false  // as in pumpSplice: a short read ends this event's reading
         for _ in 0..<Self.roundsPerEvent {
             var progressed = false
-            if !sourceEOF && ring.writableCount > 0 {
+            if !sourceEOF && !drained && ring.writableCount > 0 {
+                let space = ring.writableRegion.count
                 let result: IOResult<Int>
                 do { result = try source.read(into: ring.writableRegion) }
                 catch { throw TunnelFailure(side: sourceSide, error: error) }
                 switch result {
                 case .value(0): sourceEOF = true
-                case .value(let n): ring.didWrite(n); progressed = true
+                case .value(let n):
+                    drained = n < space
+                    ring.didWrite(n)
+                    progressed = true
                 case .wouldBlock: break
                 }
             }
@@ -157,7 +167,7 @@ final class TunnelFlow {
                 moved += n
                 progressed = true
             }
-            if !progressed || writeBlocked { break }
+            if !progressed || writeBlocked || (drained && ring.isEmpty) { break }
         }
         wantsRead = !sourceEOF && ring.writableCount > 0
         wantsWrite = !ring.isEmpty

@@ -21,7 +21,7 @@ enum Control {
     }
 
     /// Runs until the workers are gone. Returns when it is time to exit.
-    static func supervise(_ router: Router, log: ErrorLog) {
+    static func supervise(_ router: Router, log: () -> ErrorLog, reload: () -> Void) {
         let joiner = LoopThread(name: "switchyard-join") {
             router.join()
             kill(getpid(), workersDone)
@@ -34,21 +34,22 @@ enum Control {
             }
             switch signal {
             case SIGTERM, SIGINT:
-                log.notice("signal \(signal) received, exiting")
+                log().notice("signal \(signal) received, exiting")
                 router.stop()
             case SIGQUIT:
-                log.notice("signal \(signal) received, shutting down gracefully")
+                log().notice("signal \(signal) received, shutting down gracefully")
                 router.quit()
                 deadline = MonotonicClock.nowMs() + Int64(quitTimeoutMs)
             case SIGHUP:
-                log.notice("signal \(signal) received; reconfiguring is not supported yet, ignored")
+                log().notice("signal \(signal) received, reconfiguring")
+                if deadline == nil { reload() }
             case SIGUSR1:
-                log.notice("signal \(signal) received, nothing to reopen")
+                log().notice("signal \(signal) received, nothing to reopen")
             case workersDone:
                 joiner.join()
                 return
             case 0:
-                log.notice("graceful shutdown timed out after \(quitTimeoutMs)ms, closing remaining connections")
+                log().notice("graceful shutdown timed out after \(quitTimeoutMs)ms, closing remaining connections")
                 router.stop()
                 deadline = nil
             default:

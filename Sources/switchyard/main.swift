@@ -45,7 +45,7 @@ default:
     break
 }
 
-let log: ErrorLog
+var log: ErrorLog
 do {
     log = try ErrorLog.open(path: configuration.errorLog.path, level: Severity(configuration.errorLog.level))
 } catch {
@@ -55,6 +55,7 @@ do {
 
 ResourceLimits.raiseOpenFiles(to: configuration.workerRlimitNofile, log: log)
 Control.blockSignals()
+var runningErrorLog = configuration.errorLog
 
 let workers = configuration.workerProcesses ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 let router: Router
@@ -77,7 +78,34 @@ if let pid = configuration.pidPath {
 let addresses = snapshot.listeners.map { "\($0.address)" }.joined(separator: ", ")
 log.notice("switchyard/\(SwitchyardVersion.string) started: \(router.workerCount) worker(s), listening on \(addresses)")
 
-Control.supervise(router, log: log)
+/// SIGHUP: read the file again and install it in every worker; sessions keep the
+/// configuration they started with. A bad file changes nothing, as in nginx.
+func reload() {
+    do {
+        let next = try RuntimeSnapshot(config: try ConfigLoader.load(file: file))
+        let wanted = next.config.errorLog
+        var nextLog = log
+        if wanted != runningErrorLog {
+            do {
+                nextLog = try ErrorLog.open(path: wanted.path, level: Severity(wanted.level))
+            } catch {
+                throw ConfigError(message: "\(error) while opening error log \"\(wanted.path)\"", location: nil)
+            }
+        }
+        if (next.config.workerProcesses ?? workers) != router.workerCount {
+            log.notice("worker_processes changes on restart only; keeping \(router.workerCount)")
+        }
+        try router.reload(next, log: nextLog)
+        log = nextLog
+        runningErrorLog = wanted
+        log.notice("reconfigured from \(file): listening on \(next.listeners.map { "\($0.address)" }.joined(separator: ", "))")
+    } catch {
+        log.emerg("\(error)")
+        log.notice("reload failed, still running the previous configuration")
+    }
+}
+
+Control.supervise(router, log: { log }, reload: reload)
 
 log.notice("exiting: \(router.metrics.summary)")
 if let pid = configuration.pidPath { PidFile.remove(pid) }
