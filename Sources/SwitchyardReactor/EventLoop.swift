@@ -54,7 +54,13 @@ public final class EventLoop {
         registrations[index].generation &+= 1
         registrations[index].handler = handler
         registrations[index].interest = interest
-        try Sys.epollControl(epfd.raw, EPOLL_CTL_ADD, fd, events: Self.mask(interest), data: tag(fd))
+        do {
+            try Sys.epollControl(epfd.raw, EPOLL_CTL_ADD, fd, events: Self.mask(interest), data: tag(fd))
+        } catch where error.errno == EEXIST {
+            // Deregistered but still open (a connected upstream socket passing from the
+            // session to its tunnel): the kernel still watches it, so re-tag it instead.
+            try Sys.epollControl(epfd.raw, EPOLL_CTL_MOD, fd, events: Self.mask(interest), data: tag(fd))
+        }
     }
 
     /// Changes what `fd` is watched for; costs a syscall only when it really changes.
