@@ -74,11 +74,18 @@ public struct Configuration: Sendable {
     public var workerConnections: Int
     /// The `stream {}` block, if any.
     public var stream: StreamConfig?
+    /// `events { multi_accept on; }`: accept every pending connection per readiness event
+    /// instead of one. Off by default, as in nginx.
+    public var multiAccept: Bool
+    /// `worker_shutdown_timeout T`: how long a graceful stop (SIGQUIT) waits for open
+    /// connections before closing them. nginx waits forever unless it is set; Switchyard's
+    /// default is 30 s, so `-s quit` always ends.
+    public var workerShutdownTimeout: Duration = .seconds(30)
 
     public init(
         file: String, workerProcesses: Int? = nil, workerRlimitNofile: Int? = nil,
         errorLog: ErrorLogConfig = ErrorLogConfig(), pidPath: String? = nil,
-        workerConnections: Int = 512, stream: StreamConfig? = nil
+        workerConnections: Int = 512, stream: StreamConfig? = nil, multiAccept: Bool = false
     ) {
         self.file = file
         self.workerProcesses = workerProcesses
@@ -87,6 +94,7 @@ public struct Configuration: Sendable {
         self.pidPath = pidPath
         self.workerConnections = workerConnections
         self.stream = stream
+        self.multiAccept = multiAccept
     }
 }
 
@@ -121,6 +129,7 @@ public struct UpstreamConfig: Sendable {
 public struct UpstreamServerConfig: Sendable, Hashable {
     public var address: HostPort
     public var weight: Int
+    /// 0 disables failure accounting (the server is never marked unavailable), as in nginx.
     public var maxFails: Int
     public var failTimeout: Duration
     public var backup: Bool
@@ -181,6 +190,8 @@ public struct StreamServerConfig: Sendable {
     public var prereadTimeout: Duration
     public var prereadBufferSize: Int
     public var location: SourceLocation
+    /// `error_log` of this server, else of `stream {}`, else the main one (nginx's merge).
+    public var errorLog: ErrorLogConfig
 
     public init(
         listens: [ListenConfig], handler: StreamHandler,
@@ -188,7 +199,7 @@ public struct StreamServerConfig: Sendable {
         proxyNextUpstream: Bool = true, proxyNextUpstreamTries: Int = 0,
         proxyNextUpstreamTimeout: Duration = .zero, proxyHalfClose: Bool = false,
         prereadTimeout: Duration = .seconds(30), prereadBufferSize: Int = 16384,
-        location: SourceLocation
+        location: SourceLocation, errorLog: ErrorLogConfig = ErrorLogConfig()
     ) {
         self.listens = listens
         self.handler = handler
@@ -201,5 +212,6 @@ public struct StreamServerConfig: Sendable {
         self.prereadTimeout = prereadTimeout
         self.prereadBufferSize = prereadBufferSize
         self.location = location
+        self.errorLog = errorLog
     }
 }

@@ -11,7 +11,9 @@ final class Acceptor: EventHandler, TimerHandler {
     private let pauseTimer = LoopTimer()
     private var paused = false
     private var exhaustionLogged = false
-    private static let batch = 64
+    /// `multi_accept on` takes up to this many connections per readiness event; off takes
+    /// one, as nginx does. Either way, level-triggered epoll reports the rest next round.
+    private static let multiAcceptBatch = 64
     private static let pauseMs: Int64 = 100
 
     init(spec: ListenerSpec, fd: consuming OwnedFD, worker: Worker) {
@@ -37,7 +39,8 @@ final class Acceptor: EventHandler, TimerHandler {
     }
 
     func handle(fd listenFD: Int32, readiness: Readiness, loop: EventLoop) {
-        for _ in 0..<Self.batch {
+        let batch = worker.snapshot.config.multiAccept ? Self.multiAcceptBatch : 1
+        for _ in 0..<batch {
             let accepted: IOResult<(Int32, SocketAddress)>
             do {
                 accepted = try Sys.accept(listenFD)

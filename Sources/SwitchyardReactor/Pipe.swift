@@ -38,7 +38,7 @@ public final class PipePool {
     public private(set) var created = 0
     public private(set) var lent = 0
 
-    public init(pipeSize: Int = 65536, maxIdle: Int = 256) {
+    public init(pipeSize: Int = 262_144, maxIdle: Int = 64) {
         self.pipeSize = pipeSize
         self.maxIdle = maxIdle
     }

@@ -12,16 +12,13 @@ enum Control {
     static let handled: [Int32] = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2]
     /// Sent to ourselves when every worker has finished, to wake `sigwait`.
     static let workersDone = SIGUSR2
-    /// How long a graceful quit may wait for open connections before closing them.
-    static let quitTimeoutMs = 30_000
-
     static func blockSignals() {
         _ = CSwitchyardShims_ignoreSIGPIPE()
         _ = handled.withUnsafeBufferPointer { CSwitchyardShims_blockSignals($0.baseAddress, Int32($0.count)) }
     }
 
     /// Runs until the workers are gone. Returns when it is time to exit.
-    static func supervise(_ router: Router, log: () -> ErrorLog, reload: () -> Void) {
+    static func supervise(_ router: Router, log: () -> ErrorLog, quitTimeoutMs: () -> Int64, reload: () -> Void) {
         let joiner = LoopThread(name: "switchyard-join") {
             router.join()
             kill(getpid(), workersDone)
@@ -39,7 +36,7 @@ enum Control {
             case SIGQUIT:
                 log().notice("signal \(signal) received, shutting down gracefully")
                 router.quit()
-                deadline = MonotonicClock.nowMs() + Int64(quitTimeoutMs)
+                deadline = MonotonicClock.nowMs() + quitTimeoutMs()
             case SIGHUP:
                 log().notice("signal \(signal) received, reconfiguring")
                 if deadline == nil { reload() }
@@ -49,7 +46,7 @@ enum Control {
                 joiner.join()
                 return
             case 0:
-                log().notice("graceful shutdown timed out after \(quitTimeoutMs)ms, closing remaining connections")
+                log().notice("worker_shutdown_timeout expired, closing remaining connections")
                 router.stop()
                 deadline = nil
             default:

@@ -80,6 +80,7 @@ enum Main {
             + "listening on \(snapshot.listeners.map { "\($0.address)" }.joined(separator: ", "))")
 
         var runningErrorLog = configuration.errorLog
+        var shutdownTimeout = configuration.workerShutdownTimeout
         // SIGHUP: read the file again and install it in every worker; sessions keep the
         // configuration they started with. A bad file changes nothing, as in nginx.
         func reload() {
@@ -100,6 +101,7 @@ enum Main {
                 try router.reload(next, log: nextLog)
                 log = nextLog
                 runningErrorLog = wanted
+                shutdownTimeout = next.config.workerShutdownTimeout
                 log.notice("reconfigured from \(file): listening on "
                     + next.listeners.map { "\($0.address)" }.joined(separator: ", "))
             } catch {
@@ -108,7 +110,7 @@ enum Main {
             }
         }
 
-        Control.supervise(router, log: { log }, reload: reload)
+        Control.supervise(router, log: { log }, quitTimeoutMs: { shutdownTimeout.milliseconds }, reload: reload)
 
         log.notice("exiting: \(router.metrics.summary)")
         if let pid = configuration.pidPath { PidFile.remove(pid) }

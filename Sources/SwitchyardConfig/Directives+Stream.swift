@@ -1,0 +1,148 @@
+/// Setters for the `stream {}` directives that are more than a slot.
+enum StreamDirectives {
+    static func openStream(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        guard builder.stream.location == nil else { throw DirectiveErrors.duplicate(directive) }
+        builder.stream.location = directive.location
+    }
+
+    static func closeStream(_ builder: inout ConfigBuilder) throws(ConfigError) {}
+
+    static func openUpstream(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        let name = directive.args[0].text
+        guard builder.stream.upstream(named: name) == nil else {
+            throw ConfigError("duplicate upstream \"\(name)\"", at: directive.location)
+        }
+        builder.stream.upstreams.append(UpstreamConfig(name: name, location: directive.location))
+    }
+
+    static func closeUpstream(_ builder: inout ConfigBuilder) throws(ConfigError) {
+        guard let upstream = builder.stream.upstreams.last else { return }
+        if upstream.servers.isEmpty {
+            throw ConfigError("no servers are inside upstream", at: upstream.location)
+        }
+        // Backups only stand in for primaries; nginx refuses a group that has none.
+        if upstream.servers.allSatisfy(\.backup) {
+            throw ConfigError("no servers in upstream \"\(upstream.name)\"", at: upstream.location)
+        }
+    }
+
+    /// `server ADDR [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down];` inside `upstream`.
+    /// Unset parameters keep `UpstreamServerConfig`'s defaults, which are nginx's.
+    static func upstreamServer(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        let addressArgument = directive.args[0]
+        let address: HostPort
+        switch AddressSyntax.parse(addressArgument.text, role: .upstream) {
+        case .success(let hostPort):
+            address = hostPort
+        case .failure(let problem):
+            throw ConfigError(
+                "\(problem.reason) in upstream \"\(addressArgument.text)\"", at: addressArgument.location)
+        }
+
+        var server = UpstreamServerConfig(address: address, location: directive.location)
+        for parameter in directive.args.dropFirst() {
+            let text = parameter.text
+            let invalid = ConfigError("invalid parameter \"\(text)\"", at: parameter.location)
+            if let value = text.value(after: "weight=") {
+                guard let weight = Units.number(value), weight > 0 else { throw invalid }
+                server.weight = weight
+            } else if let value = text.value(after: "max_fails=") {
+                // 0 is valid: it turns failure accounting off.
+                guard let maxFails = Units.number(value) else { throw invalid }
+                server.maxFails = maxFails
+            } else if let value = text.value(after: "fail_timeout=") {
+                guard let failTimeout = Units.time(String(value), base: .seconds) else { throw invalid }
+                server.failTimeout = failTimeout
+            } else if text == "backup" {
+                server.backup = true
+            } else if text == "down" {
+                server.down = true
+            } else {
+                throw invalid
+            }
+        }
+        builder.stream.upstreams[builder.stream.upstreams.count - 1].servers.append(server)
+    }
+
+    static func openServer(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        builder.stream.servers.append(StreamServerDraft(location: directive.location))
+    }
+
+    static func closeServer(_ builder: inout ConfigBuilder) throws(ConfigError) {
+        guard let server = builder.stream.servers.last else { return }
+        guard !server.listens.isEmpty else {
+            throw ConfigError("no \"listen\" is defined for server", at: server.location)
+        }
+        guard server.handler != nil else { throw StreamServerDraft.noHandler(at: server.location) }
+    }
+
+    /// `listen ADDR [reuseport] [backlog=N];`
+    static func listen(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        let addressArgument = directive.args[0]
+        let address: HostPort
+        switch AddressSyntax.parse(addressArgument.text, role: .listen) {
+        case .success(let hostPort):
+            address = hostPort
+        case .failure(let problem):
+            throw ConfigError(
+                "\(problem.reason) in \"\(addressArgument.text)\" of the \"listen\" directive",
+                at: addressArgument.location)
+        }
+
+        var listen = ListenConfig(address: address, location: directive.location)
+        for parameter in directive.args.dropFirst() {
+            let text = parameter.text
+            if text == "reuseport" {
+                listen.reuseport = true
+            } else if let value = text.value(after: "backlog=") {
+                guard let backlog = Units.number(value), backlog > 0 else {
+                    throw ConfigError("invalid backlog \"\(text)\"", at: parameter.location)
+                }
+                listen.backlog = backlog
+            } else {
+                throw ConfigError("invalid parameter \"\(text)\"", at: parameter.location)
+            }
+        }
+
+        guard builder.stream.listenAddresses.insert(address).inserted else {
+            throw ConfigError("duplicate \"\(address)\" address and port pair", at: directive.location)
+        }
+        builder.stream.servers[builder.stream.servers.count - 1].listens.append(listen)
+    }
+
+    /// `proxy_pass NAME | ADDR;` Whether NAME is an upstream is decided when `stream {}` is
+    /// complete, since the upstream may be declared after the server.
+    static func proxyPass(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        try setHandler(.proxyPass(directive.args[0]), &builder, directive)
+        // nginx would evaluate variables per connection; refuse them rather than connect to "$x".
+        let target = try ComplexValue(directive.args[0])
+        guard target.isLiteral else {
+            throw ConfigError("variables are not supported in \"proxy_pass\" yet", at: directive.args[0].location)
+        }
+    }
+
+    /// `echo;`: the built-in demo upstream that sends every byte back.
+    static func echo(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        try setHandler(.echo, &builder, directive)
+    }
+
+    private static func setHandler(
+        _ handler: PendingHandler, _ builder: inout ConfigBuilder, _ directive: Directive
+    ) throws(ConfigError) {
+        let index = builder.stream.servers.count - 1
+        if let existing = builder.stream.servers[index].handler {
+            guard existing.directiveName != handler.directiveName else { throw DirectiveErrors.duplicate(directive) }
+            throw ConfigError(
+                "\"\(handler.directiveName)\" cannot be combined with \"\(existing.directiveName)\" in one server",
+                at: directive.location)
+        }
+        builder.stream.servers[index].handler = handler
+    }
+}
+
+extension String {
+    /// The text after `prefix` when the string starts with it: `"weight=3".value(after: "weight=")`.
+    fileprivate func value(after prefix: String) -> Substring? {
+        hasPrefix(prefix) ? dropFirst(prefix.count) : nil
+    }
+}

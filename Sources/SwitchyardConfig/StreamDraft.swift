@@ -1,0 +1,77 @@
+/// `stream {}` while it is being read.
+struct StreamDraft {
+    /// Where `stream {}` was written; nil when the configuration has none.
+    var location: SourceLocation?
+    /// Settings written directly in `stream {}`, inherited by servers.
+    var proxy = StreamProxySettings()
+    var errorLog: ErrorLogConfig?
+    /// Complete as soon as each `upstream {}` closes; a `proxy_pass` may name one declared later.
+    var upstreams: [UpstreamConfig] = []
+    var servers: [StreamServerDraft] = []
+    /// Every `listen` address so far, to refuse the same one twice across servers.
+    var listenAddresses: Set<HostPort> = []
+
+    /// Upstream names compare case-insensitively, as in nginx.
+    func upstream(named name: String) -> UpstreamConfig? {
+        let wanted = name.lowercased()
+        return upstreams.first { $0.name.lowercased() == wanted }
+    }
+
+    /// Resolves each `proxy_pass` now that every upstream is known, and merges each server's
+    /// settings with the ones written in `stream {}`.
+    func finished(mainErrorLog: ErrorLogConfig) throws(ConfigError) -> StreamConfig {
+        var finishedServers: [StreamServerConfig] = []
+        for draft in servers {
+            guard let pending = draft.handler else { throw StreamServerDraft.noHandler(at: draft.location) }
+            let defaults = StreamServerConfig(
+                listens: draft.listens, handler: try resolve(pending), location: draft.location)
+            var server = draft.proxy.merged(with: proxy, over: defaults)
+            server.errorLog = draft.errorLog ?? errorLog ?? mainErrorLog
+            finishedServers.append(server)
+        }
+        return StreamConfig(upstreams: upstreams, servers: finishedServers)
+    }
+
+    /// `proxy_pass NAME` names an upstream block if one has that name; otherwise it must be an
+    /// address with a port, and a bare name is nginx's `no port in upstream "NAME"`.
+    private func resolve(_ pending: PendingHandler) throws(ConfigError) -> StreamHandler {
+        switch pending {
+        case .echo:
+            return .echo
+        case .proxyPass(let target):
+            if let upstream = upstream(named: target.text) { return .upstream(upstream.name) }
+            switch AddressSyntax.parse(target.text, role: .upstream) {
+            case .success(let address):
+                return .address(address)
+            case .failure(let problem):
+                throw ConfigError("\(problem.reason) in upstream \"\(target.text)\"", at: target.location)
+            }
+        }
+    }
+}
+
+/// `server {}` in `stream {}` while it is being read.
+struct StreamServerDraft {
+    var location: SourceLocation
+    var listens: [ListenConfig] = []
+    var handler: PendingHandler?
+    var proxy = StreamProxySettings()
+    var errorLog: ErrorLogConfig?
+
+    static func noHandler(at location: SourceLocation) -> ConfigError {
+        ConfigError("no \"proxy_pass\" or \"echo\" is defined for server", at: location)
+    }
+}
+
+/// A server's handler before upstream names can be told from addresses.
+enum PendingHandler {
+    case proxyPass(Argument)
+    case echo
+
+    var directiveName: String {
+        switch self {
+        case .proxyPass: "proxy_pass"
+        case .echo: "echo"
+        }
+    }
+}
