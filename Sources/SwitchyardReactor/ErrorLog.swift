@@ -7,18 +7,10 @@ public enum Severity: Int, Sendable, Comparable {
 
     public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
 
-    var name: String {
-        switch self {
-        case .debug: "debug"
-        case .info: "info"
-        case .notice: "notice"
-        case .warn: "warn"
-        case .error: "error"
-        case .crit: "crit"
-        case .alert: "alert"
-        case .emerg: "emerg"
-        }
-    }
+    /// nginx's level names, in severity order.
+    static let names = ["debug", "info", "notice", "warn", "error", "crit", "alert", "emerg"]
+
+    var name: String { Self.names[rawValue] }
 }
 
 /// The error log: nginx's line format (`2026/11/23 12:00:00 [error] 1234#1240: message`),

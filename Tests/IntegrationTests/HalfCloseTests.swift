@@ -1,0 +1,86 @@
+import Testing
+import TestSupport
+
+extension Integration {
+    /// `proxy_half_close`: what one side's EOF does to the other direction.
+    @Suite struct HalfCloseTests {
+        /// With `proxy_half_close on`, a client that half-closes after its request still gets
+        /// the reply an upstream writes only after seeing that EOF, then EOF.
+        @Test func halfClose_replyAfterClientEOF() throws {
+            let upstream = try ReplyAfterEOFServer()
+            defer { upstream.stop() }
+            let port = try TCP.freePort()
+            let router = try SwitchyardProcess(config: { streamConfig($0, """
+                    server {
+                        listen 127.0.0.1:\(port);
+                        proxy_pass 127.0.0.1:\(upstream.port);
+                        proxy_half_close on;
+                    }
+                """) }, waitForPorts: [port])
+            defer { router.stop() }
+
+            let request = Array("request that ends with the client's EOF".utf8)
+            let fd = try TCP.connect(port: port)
+            defer { TCP.close(fd) }
+            try TCP.sendAll(fd, request, deadline: Deadline(seconds: 5))
+            TCP.shutdownWrite(fd)
+            let reply = try TCP.receiveUntilEOF(fd, deadline: Deadline(seconds: 5))
+            #expect(String(decoding: reply, as: UTF8.self) == String(decoding: ReplyAfterEOFServer.reply(to: request), as: UTF8.self),
+                    "log:\n\(router.logTail())")
+            let exchanges = try #require(upstream.waitForExchanges(1, timeout: 5))
+            #expect(exchanges[0].request == request)
+            #expect(exchanges[0].requestError == nil)
+            #expect(exchanges[0].replied)
+        }
+
+        /// With `proxy_half_close off` (nginx's default), the client's EOF ends the session
+        /// once its pending bytes reach the upstream: the request arrives whole, and the client
+        /// gets EOF without the reply the upstream would only write later.
+        @Test func halfClose_offEndsOnFirstEOF() throws {
+            let upstream = try ReplyAfterEOFServer()
+            defer { upstream.stop() }
+            let port = try TCP.freePort()
+            let router = try SwitchyardProcess(config: { streamConfig($0, """
+                    server {
+                        listen 127.0.0.1:\(port);
+                        proxy_pass 127.0.0.1:\(upstream.port);
+                        proxy_half_close off;
+                    }
+                """) }, waitForPorts: [port])
+            defer { router.stop() }
+
+            let request = Array("request, then EOF".utf8)
+            let fd = try TCP.connect(port: port)
+            defer { TCP.close(fd) }
+            try TCP.sendAll(fd, request, deadline: Deadline(seconds: 5))
+            TCP.shutdownWrite(fd)
+            let started = MonotonicTime.now()
+            let end = TCP.waitForEnd(fd, deadline: Deadline(seconds: 5))
+            #expect(end.end == .eof, "client: \(end.end) after \(MonotonicTime.now() - started) s; log:\n\(router.logTail())")
+            #expect(end.bytes == 0, "the client got \(end.bytes) reply bytes after the session should have ended")
+            let exchanges = try #require(upstream.waitForExchanges(1, timeout: 5))
+            #expect(exchanges[0].request == request, "the pending request bytes were not all written before closing")
+        }
+
+        /// With `proxy_half_close on`, an upstream's EOF reaches the client as EOF after all of
+        /// the upstream's bytes (the shipped default's setting, downstream direction).
+        @Test func halfClose_upstreamEOFReachesClient() throws {
+            let source = try SourceServer(total: 4 * MiB, seed: 77)
+            defer { source.stop() }
+            let port = try TCP.freePort()
+            let router = try SwitchyardProcess(config: { streamConfig($0, """
+                    server {
+                        listen 127.0.0.1:\(port);
+                        proxy_pass 127.0.0.1:\(source.port);
+                        proxy_half_close on;
+                    }
+                """) }, waitForPorts: [port])
+            defer { router.stop() }
+
+            let fd = try TCP.connect(port: port)
+            defer { TCP.close(fd) }
+            let received = try Transfer.receiveDigest(fd, deadline: Deadline(seconds: 20))
+            #expect(received == source.expected, "log:\n\(router.logTail())")
+        }
+    }
+}
