@@ -210,12 +210,9 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate {
         if let tunnel {
             let toUpstream = tunnel.bytesToUpstream
             let toClient = tunnel.bytesToClient
-            let moved = toUpstream + toClient
-            if tunnel.isSplice {
-                worker.metrics.bytesSpliced.add(moved, ordering: .relaxed)
-            } else {
-                worker.metrics.bytesCopied.add(moved, ordering: .relaxed)
-            }
+            let copied = tunnel.bytesCopied
+            worker.metrics.bytesCopied.add(copied, ordering: .relaxed)
+            worker.metrics.bytesSpliced.add(toUpstream + toClient - copied, ordering: .relaxed)
             if tunnel.lostBytes > 0 { worker.metrics.bytesLost.add(UInt64(tunnel.lostBytes), ordering: .relaxed) }
             if worker.log.enabled(.info) {
                 let seconds = Double(loop.now - startedAt) / 1000

@@ -76,6 +76,8 @@ public final class Tunnel: EventHandler {
     public var bytesToUpstream: UInt64 { flows.count == 2 ? flows[0].bytes : 0 }
     public var bytesToClient: UInt64 { flows.count == 2 ? flows[1].bytes : flows[0].bytes }
     public var bytesInFlight: Int { flows.reduce(0) { $0 + $1.inFlight } }
+    /// Bytes that went through user space rather than a pipe (all of them in copy mode).
+    public var bytesCopied: UInt64 { flows.reduce(0) { $0 + $1.copiedBytes } }
     public var isSplice: Bool { mode == .splice }
 
     public func start(on loop: EventLoop) throws(SysError) {

@@ -26,12 +26,15 @@ final class TunnelFlow {
     let destinationSide: TunnelSide
     let mode: TunnelMode
     private var pipe: Pipe?
-    private let ring: RingBuffer?
+    private var ring: RingBuffer?
     /// The source sent FIN.
     private(set) var sourceEOF = false
     /// The FIN has been passed on (or the flow stopped): nothing more will move.
     private(set) var done = false
     private(set) var bytes: UInt64 = 0
+    /// Of `bytes`, those that went through user space (copy mode, or a splice flow that
+    /// could not get a pipe).
+    private(set) var copiedBytes: UInt64 = 0
     private(set) var wantsRead = true
     private(set) var wantsWrite = false
 
@@ -55,11 +58,22 @@ final class TunnelFlow {
     /// says whether to pass a FIN on (half-close) once the source ended and all is written.
     func pump(pool: PipePool, passFIN: Bool) throws(TunnelFailure) -> Int {
         if done { return 0 }
-        let moved: Int
+        var moved: Int
         if let ring {
             moved = try pumpCopy(ring)
+            copiedBytes += UInt64(moved)
+            if mode == .splice && ring.isEmpty {
+                // The fallback buffer is empty: try for a pipe again next time.
+                self.ring = nil
+            }
         } else {
             moved = try pumpSplice(pool)
+            if let fallback = ring {
+                // pumpSplice could not get a pipe and switched this flow to copying.
+                let copied = try pumpCopy(fallback)
+                copiedBytes += UInt64(copied)
+                moved += copied
+            }
         }
         if sourceEOF && inFlight == 0 {
             releasePipe(pool)
@@ -110,7 +124,17 @@ final class TunnelFlow {
             }
             if sourceEOF || drained { break }
             if pipe == nil {
-                do { pipe = try pool.take() } catch { throw TunnelFailure(side: sourceSide, error: error) }
+                do {
+                    pipe = try pool.take()
+                } catch where error.isResourceExhaustion {
+                    // Out of descriptors (or pipe memory): copy through a small buffer
+                    // instead, so an established connection slows down but never stalls
+                    // or drops. The pipe is empty here, so no byte is reordered.
+                    ring = RingBuffer(capacity: 16384)
+                    return moved
+                } catch {
+                    throw TunnelFailure(side: sourceSide, error: error)
+                }
             }
             let target = pipe!
             let result: IOResult<Int>

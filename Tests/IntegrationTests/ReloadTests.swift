@@ -1,0 +1,89 @@
+import Glibc
+import Testing
+import TestSupport
+
+extension Integration {
+    /// SIGHUP: a new configuration for new connections, in the same process, without
+    /// touching established tunnels.
+    @Suite struct ReloadTests {
+        /// After a reload that points the port at another upstream and adds a listener, the
+        /// session opened before still talks to its old upstream, new sessions reach the new
+        /// one, and the new listener serves.
+        @Test func reload_keepsEstablishedTunnel() throws {
+            let before = try EchoServer(), after = try EchoServer()
+            defer { before.stop(); after.stop() }
+            let port = try TCP.freePort(), added = try TCP.freePort()
+            let router = try SwitchyardProcess(config: { streamConfig($0, """
+                    server { listen 127.0.0.1:\(port); proxy_pass 127.0.0.1:\(before.port); }
+                """) }, waitForPorts: [port])
+            defer { router.stop() }
+
+            let old = try TCP.connect(port: port)
+            defer { TCP.close(old) }
+            #expect(try EchoExchange.ping(old, "first") == "first")
+
+            _ = try router.directory.write("switchyard.conf", streamConfig(router.directory, """
+                    server { listen 127.0.0.1:\(port); proxy_pass 127.0.0.1:\(after.port); }
+                    server { listen 127.0.0.1:\(added); echo; }
+                """))
+            router.signal(SIGHUP)
+            #expect(waitUntil(timeout: 5) { Listeners.isListening(port: added) }, "log:\n\(router.logTail())")
+            #expect(router.log.contains("reconfigured"), "log:\n\(router.logTail())")
+
+            #expect(try EchoExchange.ping(old, "still here") == "still here")
+            #expect(before.counters.bytesEchoed == "first".utf8.count + "still here".utf8.count,
+                    "the old session kept its upstream: \(before.counters)")
+            #expect(after.counters.accepted == 0)
+
+            let fresh = try TCP.connect(port: port)
+            defer { TCP.close(fresh) }
+            #expect(try EchoExchange.ping(fresh, "new") == "new")
+            #expect(after.counters.accepted == 1, "a new session uses the new upstream: \(after.counters)")
+
+            let builtin = try TCP.connect(port: added)
+            defer { TCP.close(builtin) }
+            #expect(try EchoExchange.ping(builtin, "added") == "added")
+            #expect(router.exitStatus == nil, "still running")
+        }
+
+        /// A reload with an error in the file changes nothing: the error is logged with its
+        /// file and line, and the running configuration keeps serving.
+        @Test func reload_badConfigKeepsRunning() throws {
+            let port = try TCP.freePort()
+            let router = try SwitchyardProcess(config: { streamConfig($0, """
+                    server { listen 127.0.0.1:\(port); echo; }
+                """) }, waitForPorts: [port])
+            defer { router.stop() }
+
+            _ = try router.directory.write("switchyard.conf", "worker_processes 1;\nstream { server { listen 127.0.0.1:\(port); ech; } }\n")
+            router.signal(SIGHUP)
+            let logged = waitUntil(timeout: 5) { router.log.contains("reload failed") }
+            #expect(logged, "log:\n\(router.logTail())")
+            #expect(router.log.contains("unknown directive \"ech\" (did you mean \"echo\"?) in \(router.configPath):2"),
+                    "log:\n\(router.logTail())")
+            let fd = try TCP.connect(port: port)
+            defer { TCP.close(fd) }
+            #expect(try EchoExchange.ping(fd, "alive") == "alive")
+        }
+
+        /// A listener that disappears from the configuration is closed by the reload.
+        @Test func reload_removedListenerCloses() throws {
+            let kept = try TCP.freePort(), removed = try TCP.freePort()
+            let router = try SwitchyardProcess(config: { streamConfig($0, """
+                    server { listen 127.0.0.1:\(kept); echo; }
+                    server { listen 127.0.0.1:\(removed); echo; }
+                """) }, waitForPorts: [kept, removed])
+            defer { router.stop() }
+
+            _ = try router.directory.write("switchyard.conf", streamConfig(router.directory, """
+                    server { listen 127.0.0.1:\(kept); echo; }
+                """))
+            router.signal(SIGHUP)
+            #expect(waitUntil(timeout: 5) { !Listeners.isListening(port: removed) }, "log:\n\(router.logTail())")
+            #expect(TCP.tryConnect(port: removed, timeout: 1) == .refused)
+            let fd = try TCP.connect(port: kept)
+            defer { TCP.close(fd) }
+            #expect(try EchoExchange.ping(fd, "kept") == "kept")
+        }
+    }
+}
