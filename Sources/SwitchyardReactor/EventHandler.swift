@@ -1,13 +1,17 @@
 import CSwitchyardShims
 
-/// What a registered descriptor wants to hear about. Peer half-close (EPOLLRDHUP), hang-up
-/// and errors are always reported, since epoll reports the last two regardless.
+/// What a registered descriptor wants to hear about. Hang-up and errors are always
+/// reported (epoll reports them regardless). Peer half-close (EPOLLRDHUP) is opt-in: it is
+/// level-triggered, so a socket whose peer has shut down writing would wake the loop on
+/// every round while its tunnel waits for the other direction.
 public struct Interest: OptionSet, Sendable, Hashable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     public static let readable = Interest(rawValue: EPOLLIN.rawValue)
     public static let writable = Interest(rawValue: EPOLLOUT.rawValue)
+    /// For idle pooled connections: the upstream closing is news even with nothing to read.
+    public static let peerHangup = Interest(rawValue: EPOLLRDHUP.rawValue)
     public static let none: Interest = []
 }
 

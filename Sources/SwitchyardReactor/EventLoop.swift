@@ -169,7 +169,7 @@ public final class EventLoop {
     }
 
     private static func mask(_ interest: Interest) -> UInt32 {
-        interest.rawValue | EPOLLRDHUP.rawValue
+        interest.rawValue
     }
 }
 

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import TestSupport
 
@@ -81,6 +82,30 @@ extension Integration {
             defer { TCP.close(fd) }
             let received = try Transfer.receiveDigest(fd, deadline: Deadline(seconds: 20))
             #expect(received == source.expected, "log:\n\(router.logTail())")
+        }
+
+        /// A half-closed session waiting for the upstream's answer costs no CPU: the loop
+        /// does not wake for a peer's FIN it has already handled.
+        @Test func halfClose_waitingCostsNoCPU() throws {
+            let backend = try TCP.listen()
+            defer { TCP.close(backend.fd) }
+            let port = try TCP.freePort()
+            let router = try SwitchyardProcess(config: { streamConfig($0, """
+                    server {
+                        listen 127.0.0.1:\(port);
+                        proxy_pass 127.0.0.1:\(backend.port);
+                        proxy_half_close on;
+                    }
+                """) }, waitForPorts: [port])
+            defer { router.stop() }
+
+            let fd = try TCP.connect(port: port)
+            defer { TCP.close(fd) }
+            TCP.shutdownWrite(fd)
+            usleep(200_000)  // the FIN crosses to the (never answering) backend
+            let ticks = ProcessStats.ticksUsed(by: router.pid) { usleep(1_500_000) }
+            #expect(ticks < ProcessStats.ticksPerSecond / 2, "used \(ticks) ticks in 1.5 s while waiting")
+            #expect(router.exitStatus == nil)
         }
     }
 }

@@ -33,10 +33,8 @@ extension Integration {
             #expect(exhausted, "log:\n\(router.logTail())")
 
             // While exhausted, the router sleeps between retries instead of spinning.
-            let ticksBefore = Self.cpuTicks(router.pid)
-            usleep(1_000_000)
-            let ticksUsed = Self.cpuTicks(router.pid) - ticksBefore
-            #expect(ticksUsed < Int(sysconf(Int32(_SC_CLK_TCK))) / 2, "used \(ticksUsed) ticks in 1 s while out of descriptors")
+            let ticksUsed = ProcessStats.ticksUsed(by: router.pid) { usleep(1_000_000) }
+            #expect(ticksUsed < ProcessStats.ticksPerSecond / 2, "used \(ticksUsed) ticks in 1 s while out of descriptors")
             #expect(router.log.components(separatedBy: "Too many open files").count - 1 == 1, "logged once; log:\n\(router.logTail())")
 
             // The first clients were accepted and still echo.
@@ -71,16 +69,6 @@ extension Integration {
             #expect(result.stderr.contains(
                 "switchyard: [emerg] bind() to 127.0.0.1:\(holder.port) failed (98: Address already in use) in \(config):4"),
                 "\(result)")
-        }
-
-        /// utime + stime of a process, in clock ticks.
-        static func cpuTicks(_ pid: pid_t) -> Int {
-            guard let stat = TempDirectory.read(path: "/proc/\(pid)/stat"),
-                  let close = stat.lastIndex(of: ")") else { return 0 }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            // After the command name: state is field 3, utime field 14, stime field 15.
-            guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return 0 }
-            return user + system
         }
     }
 }
