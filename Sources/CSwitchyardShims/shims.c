@@ -9,6 +9,10 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include <pthread.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
 #include "CSwitchyardShims.h"
 
 const unsigned int CSwitchyardShims_SPLICE_F_MOVE = SPLICE_F_MOVE;
@@ -90,4 +94,19 @@ int CSwitchyardShims_waitSignalTimeout(const int *signals, int count, long timeo
         if (errno == EAGAIN) return 0;
         if (errno != EINTR) return -1;
     }
+}
+
+int CSwitchyardShims_openBeneath(int dirfd, const char *path, int flags) {
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (unsigned long long)(flags | O_CLOEXEC);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+ssize_t CSwitchyardShims_sendfile(int outFD, int inFD, int64_t *offset, size_t count) {
+    off_t position = (off_t)*offset;
+    ssize_t sent = sendfile(outFD, inFD, &position, count);
+    *offset = (int64_t)position;
+    return sent;
 }

@@ -152,4 +152,26 @@ public enum Sys {
     public static func eventfd() throws(SysError) -> Int32 {
         try callBlocking("eventfd") { CSwitchyardShims.eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC)) }
     }
+
+    /// Opens a file beneath a directory, refusing any path that would resolve outside it
+    /// (`..`, absolute paths, symlinks pointing out): EXDEV then.
+    public static func openBeneath(_ directory: Int32, _ path: String, flags: Int32 = O_RDONLY) throws(SysError) -> Int32 {
+        try callBlocking("openat2") { CSwitchyardShims_openBeneath(directory, path, flags) }
+    }
+
+    /// Opens a directory to serve files beneath (a `root` or `alias`).
+    public static func openDirectory(_ path: String) throws(SysError) -> Int32 {
+        try callBlocking("open") { Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+    }
+
+    /// Sends file bytes to a socket without copying them through user space.
+    public static func sendfile(to socket: Int32, from file: Int32, offset: inout Int64, count: Int) throws(SysError) -> IOResult<Int> {
+        try call("sendfile") { CSwitchyardShims_sendfile(socket, file, &offset, count) }
+    }
+
+    public static func fileStatus(_ fd: Int32) throws(SysError) -> stat {
+        var info = stat()
+        _ = try callBlocking("fstat") { Glibc.fstat(fd, &info) }
+        return info
+    }
 }

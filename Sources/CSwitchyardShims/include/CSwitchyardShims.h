@@ -21,6 +21,12 @@ int CSwitchyardShims_accept4(int fd, struct sockaddr *address, socklen_t *length
 int CSwitchyardShims_setPipeSize(int fd, int size);
 int CSwitchyardShims_pipeBytesQueued(int fd);
 
+// Opens `path` relative to the directory `dirfd` with openat2(RESOLVE_BENEATH |
+// RESOLVE_NO_MAGICLINKS): "..", absolute paths and symlinks that would leave the directory
+// fail with EXDEV, so a request can never reach a file outside a `root`.
+int CSwitchyardShims_openBeneath(int dirfd, const char *path, int flags);
+ssize_t CSwitchyardShims_sendfile(int outFD, int inFD, int64_t *offset, size_t count);
+
 int CSwitchyardShims_gettid(void);
 int CSwitchyardShims_setThreadName(const char *name);
 
