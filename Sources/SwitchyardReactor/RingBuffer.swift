@@ -54,6 +54,37 @@ public final class RingBuffer {
         }
     }
 
+    /// The readable bytes from `offset` (relative to the head) to the tail, as up to two
+    /// contiguous runs: the ring may wrap once.
+    public func readableRuns(from offset: Int) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer) {
+        let available = readableCount - offset
+        guard available > 0 else { return (UnsafeRawBufferPointer(start: nil, count: 0), UnsafeRawBufferPointer(start: nil, count: 0)) }
+        let start = (head + offset) & mask
+        let first = min(available, capacity - start)
+        let firstRun = UnsafeRawBufferPointer(rebasing: storage[start..<start + first])
+        let secondRun = UnsafeRawBufferPointer(rebasing: storage[0..<(available - first)])
+        return (firstRun, secondRun)
+    }
+
+    /// Moves the readable bytes to the start of the storage so they are one contiguous run,
+    /// for parsers that need the whole head in one piece. Costs a copy only when wrapped.
+    public func linearize() {
+        let start = head & mask
+        let count = readableCount
+        if start + count <= capacity {
+            if start != 0 {
+                storage.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: count)
+            }
+        } else {
+            let temporary = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+            defer { temporary.deallocate() }
+            _ = peek(into: temporary)
+            storage.baseAddress!.copyMemory(from: temporary.baseAddress!, byteCount: count)
+        }
+        head = 0
+        tail = count
+    }
+
     public func append(_ bytes: UnsafeRawBufferPointer) -> Int {
         var copied = 0
         while copied < bytes.count && writableCount > 0 {

@@ -1,0 +1,168 @@
+/// Where a message body ends, decided as its bytes stream past. The flow never buffers a
+/// whole body: it shows the framer each new run of bytes, and the framer says how many of
+/// them still belong to the body and whether the body just ended.
+public protocol BodyFramer {
+    /// `bytes` follow everything shown before. Returns how many belong to the body (the
+    /// rest belongs to the next message) and whether the body is complete.
+    mutating func scan(_ bytes: UnsafeRawBufferPointer) throws(BodyFramingError) -> (count: Int, complete: Bool)
+    /// Whether the sender closing the connection is a proper end of this body.
+    var endsAtClose: Bool { get }
+}
+
+public struct BodyFramingError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A body of known length (Content-Length).
+public struct LengthFramer: BodyFramer {
+    public private(set) var remaining: UInt64
+
+    public init(length: UInt64) { remaining = length }
+
+    public mutating func scan(_ bytes: UnsafeRawBufferPointer) throws(BodyFramingError) -> (count: Int, complete: Bool) {
+        let take = Int(min(UInt64(bytes.count), remaining))
+        remaining -= UInt64(take)
+        return (take, remaining == 0)
+    }
+
+    public var endsAtClose: Bool { false }
+}
+
+/// A response delimited by the connection closing (HTTP/1.0 style, RFC 9112 §6.3 rule 8).
+public struct UntilCloseFramer: BodyFramer {
+    public init() {}
+
+    public mutating func scan(_ bytes: UnsafeRawBufferPointer) throws(BodyFramingError) -> (count: Int, complete: Bool) {
+        (bytes.count, false)
+    }
+
+    public var endsAtClose: Bool { true }
+}
+
+/// Why a body flow stopped.
+public enum BodyFlowEnd: Sendable, Equatable {
+    /// The framer saw the end; bytes after it stay in the ring for the next message.
+    case complete
+    /// The source closed where that is the body's proper end.
+    case closed
+}
+
+/// Moves one message body from a connection's input ring (and then its socket) to a
+/// destination, writing straight out of the ring: bytes the head parser already read are
+/// sent first, no byte after the body's end is consumed, and when the destination is slow
+/// the flow stops reading (backpressure), so memory stays at one ring per connection.
+public final class BodyFlow {
+    public let source: Transport
+    public let destination: Transport
+    public let ring: RingBuffer
+    private var framer: any BodyFramer
+    /// Bytes at the ring's head that the framer classified as body and are not written yet.
+    private var classified = 0
+    private var framed = false
+    private var sourceEOF = false
+    public private(set) var bytes: UInt64 = 0
+    public private(set) var wantsRead = false
+    public private(set) var wantsWrite = false
+    public private(set) var end: BodyFlowEnd?
+
+    private static let roundsPerEvent = 16
+
+    public init(source: Transport, ring: RingBuffer, destination: Transport, framer: any BodyFramer) {
+        self.source = source
+        self.ring = ring
+        self.destination = destination
+        self.framer = framer
+    }
+
+    /// Bytes of body read but not yet written.
+    public var inFlight: Int { classified }
+
+    /// Moves what can move now; returns the bytes written. Throws a failure naming the side:
+    /// a socket error, a framing error (`.client`/`.upstream` as the source), or the source
+    /// closing before the body ended.
+    public func pump(sourceSide: TunnelSide, destinationSide: TunnelSide) throws(BodyFlowFailure) -> Int {
+        if end != nil { return 0 }
+        var moved = 0
+        wantsRead = false
+        wantsWrite = false
+        for _ in 0..<Self.roundsPerEvent {
+            try classify(sourceSide)
+            while classified > 0 {
+                let run = ring.readableRegion
+                let count = min(run.count, classified)
+                let result: IOResult<Int>
+                do { result = try destination.write(UnsafeRawBufferPointer(rebasing: run[0..<count])) }
+                catch { throw .socket(destinationSide, error) }
+                guard case .value(let n) = result else {
+                    wantsWrite = true
+                    return moved
+                }
+                ring.didRead(n)
+                classified -= n
+                bytes += UInt64(n)
+                moved += n
+            }
+            if framed {
+                end = .complete
+                return moved
+            }
+            if sourceEOF {
+                if framer.endsAtClose {
+                    end = .closed
+                    return moved
+                }
+                throw .truncated(sourceSide)
+            }
+            guard ring.writableCount > 0 else { return moved }
+            let result: IOResult<Int>
+            do { result = try source.read(into: ring.writableRegion) }
+            catch { throw .socket(sourceSide, error) }
+            switch result {
+            case .value(0): sourceEOF = true
+            case .value(let n): ring.didWrite(n)
+            case .wouldBlock:
+                wantsRead = true
+                return moved
+            }
+        }
+        wantsRead = true
+        return moved
+    }
+
+    /// Shows the framer the ring's bytes it has not seen yet.
+    private func classify(_ side: TunnelSide) throws(BodyFlowFailure) {
+        guard !framed, ring.readableCount > classified else { return }
+        let (first, second) = ring.readableRuns(from: classified)
+        for run in [first, second] where run.count > 0 && !framed {
+            let verdict: (count: Int, complete: Bool)
+            do { verdict = try framer.scan(run) } catch { throw .framing(side, error) }
+            classified += verdict.count
+            framed = verdict.complete
+        }
+    }
+}
+
+/// A body flow that could not finish, and which side's fault it was.
+public enum BodyFlowFailure: Error, CustomStringConvertible {
+    case socket(TunnelSide, SysError)
+    case framing(TunnelSide, BodyFramingError)
+    case truncated(TunnelSide)
+
+    public var side: TunnelSide {
+        switch self {
+        case .socket(let side, _), .framing(let side, _), .truncated(let side): side
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .socket(_, let error): error.description
+        case .framing(_, let error): "invalid body: \(error)"
+        case .truncated(let side): "\(side) prematurely closed connection"
+        }
+    }
+}
+
+@available(*, unavailable)
+extension BodyFlow: Sendable {}
