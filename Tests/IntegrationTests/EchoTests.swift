@@ -7,20 +7,13 @@ extension Integration {
         /// A stream server with `echo;` returns every byte (4 MiB, sent while reading) and
         /// closes after the client's EOF.
         @Test func echo_builtinAnswers() throws {
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        echo;
-                    }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startBuiltinEcho()
             defer { router.stop() }
 
             let fd = try TCP.connect(port: port)
             defer { TCP.close(fd) }
-            #expect(try EchoExchange.ping(fd, "hello, echo") == "hello, echo")
-            let result = try EchoExchange.roundTrip(fd, total: 4 * MiB, seed: 11, deadline: Deadline(seconds: 30))
-            #expect(result.received == result.sent, "sent \(result.sent), got \(result.received); log:\n\(router.logTail())")
+            try expectEcho(fd, "hello, echo")
+            try expectEchoRoundTrip(fd, total: 4 * MiB, seed: 11, within: 30, router: router)
         }
 
         /// The shipped shape: a proxy (`proxy_half_close on`) in front of the built-in echo
@@ -48,12 +41,10 @@ extension Integration {
 
             let fd = try TCP.connect(port: proxyPort)
             defer { TCP.close(fd) }
-            #expect(try EchoExchange.ping(fd, "hello through switchyard\n") == "hello through switchyard\n")
-            let result = try EchoExchange.roundTrip(fd, total: 8 * MiB, seed: 12, deadline: Deadline(seconds: 30))
-            #expect(result.received == result.sent, "sent \(result.sent), got \(result.received); log:\n\(router.logTail())")
+            try expectEcho(fd, "hello through switchyard\n")
+            try expectEchoRoundTrip(fd, total: 8 * MiB, seed: 12, within: 30, router: router)
 
-            #expect(router.stop() == .exited(0))
-            let summary = try #require(router.exitSummary, "no exit line; log:\n\(router.logTail())")
+            let summary = try router.stopCleanly()
             #expect(summary.sessions >= 1, "\(summary)")
         }
     }

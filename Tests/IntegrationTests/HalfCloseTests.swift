@@ -10,21 +10,12 @@ extension Integration {
         @Test func halfClose_replyAfterClientEOF() throws {
             let upstream = try ReplyAfterEOFServer()
             defer { upstream.stop() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass 127.0.0.1:\(upstream.port);
-                        proxy_half_close on;
-                    }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startProxy(to: upstream.port, "proxy_half_close on;")
             defer { router.stop() }
 
             let request = Array("request that ends with the client's EOF".utf8)
-            let fd = try TCP.connect(port: port)
+            let fd = try connectAndHalfClose(port: port, sending: request)
             defer { TCP.close(fd) }
-            try TCP.sendAll(fd, request, deadline: Deadline(seconds: 5))
-            TCP.shutdownWrite(fd)
             let reply = try TCP.receiveUntilEOF(fd, deadline: Deadline(seconds: 5))
             #expect(String(decoding: reply, as: UTF8.self) == String(decoding: ReplyAfterEOFServer.reply(to: request), as: UTF8.self),
                     "log:\n\(router.logTail())")
@@ -40,24 +31,14 @@ extension Integration {
         @Test func halfClose_offEndsOnFirstEOF() throws {
             let upstream = try ReplyAfterEOFServer()
             defer { upstream.stop() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass 127.0.0.1:\(upstream.port);
-                        proxy_half_close off;
-                    }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startProxy(to: upstream.port, "proxy_half_close off;")
             defer { router.stop() }
 
             let request = Array("request, then EOF".utf8)
-            let fd = try TCP.connect(port: port)
+            let fd = try connectAndHalfClose(port: port, sending: request)
             defer { TCP.close(fd) }
-            try TCP.sendAll(fd, request, deadline: Deadline(seconds: 5))
-            TCP.shutdownWrite(fd)
-            let started = MonotonicTime.now()
-            let end = TCP.waitForEnd(fd, deadline: Deadline(seconds: 5))
-            #expect(end.end == .eof, "client: \(end.end) after \(MonotonicTime.now() - started) s; log:\n\(router.logTail())")
+            let end = waitForEnd(fd, within: 5)
+            #expect(end.end == .eof, "client: \(end.end) after \(end.elapsed) s; log:\n\(router.logTail())")
             #expect(end.bytes == 0, "the client got \(end.bytes) reply bytes after the session should have ended")
             let exchanges = try #require(upstream.waitForExchanges(1, timeout: 5))
             #expect(exchanges[0].request == request, "the pending request bytes were not all written before closing")
@@ -68,14 +49,7 @@ extension Integration {
         @Test func halfClose_upstreamEOFReachesClient() throws {
             let source = try SourceServer(total: 4 * MiB, seed: 77)
             defer { source.stop() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass 127.0.0.1:\(source.port);
-                        proxy_half_close on;
-                    }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startProxy(to: source.port, "proxy_half_close on;")
             defer { router.stop() }
 
             let fd = try TCP.connect(port: port)
@@ -89,19 +63,11 @@ extension Integration {
         @Test func halfClose_waitingCostsNoCPU() throws {
             let backend = try TCP.listen()
             defer { TCP.close(backend.fd) }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass 127.0.0.1:\(backend.port);
-                        proxy_half_close on;
-                    }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startProxy(to: backend.port, "proxy_half_close on;")
             defer { router.stop() }
 
-            let fd = try TCP.connect(port: port)
+            let fd = try connectAndHalfClose(port: port)
             defer { TCP.close(fd) }
-            TCP.shutdownWrite(fd)
             usleep(200_000)  // the FIN crosses to the (never answering) backend
             let ticks = ProcessStats.ticksUsed(by: router.pid) { usleep(1_500_000) }
             #expect(ticks < ProcessStats.ticksPerSecond / 2, "used \(ticks) ticks in 1.5 s while waiting")

@@ -12,15 +12,13 @@ extension Integration {
         @Test func reload_keepsEstablishedTunnel() throws {
             let before = try EchoServer(), after = try EchoServer()
             defer { before.stop(); after.stop() }
-            let port = try TCP.freePort(), added = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server { listen 127.0.0.1:\(port); proxy_pass 127.0.0.1:\(before.port); }
-                """) }, waitForPorts: [port])
+            let added = try TCP.freePort()
+            let (router, port) = try startProxy(to: before.port)
             defer { router.stop() }
 
             let old = try TCP.connect(port: port)
             defer { TCP.close(old) }
-            #expect(try EchoExchange.ping(old, "first") == "first")
+            try expectEcho(old, "first")
 
             _ = try router.directory.write("switchyard.conf", streamConfig(router.directory, """
                     server { listen 127.0.0.1:\(port); proxy_pass 127.0.0.1:\(after.port); }
@@ -30,29 +28,26 @@ extension Integration {
             #expect(waitUntil(timeout: 5) { Listeners.isListening(port: added) }, "log:\n\(router.logTail())")
             #expect(router.log.contains("reconfigured"), "log:\n\(router.logTail())")
 
-            #expect(try EchoExchange.ping(old, "still here") == "still here")
+            try expectEcho(old, "still here")
             #expect(before.counters.bytesEchoed == "first".utf8.count + "still here".utf8.count,
                     "the old session kept its upstream: \(before.counters)")
             #expect(after.counters.accepted == 0)
 
             let fresh = try TCP.connect(port: port)
             defer { TCP.close(fresh) }
-            #expect(try EchoExchange.ping(fresh, "new") == "new")
+            try expectEcho(fresh, "new")
             #expect(after.counters.accepted == 1, "a new session uses the new upstream: \(after.counters)")
 
             let builtin = try TCP.connect(port: added)
             defer { TCP.close(builtin) }
-            #expect(try EchoExchange.ping(builtin, "added") == "added")
+            try expectEcho(builtin, "added")
             #expect(router.exitStatus == nil, "still running")
         }
 
         /// A reload with an error in the file changes nothing: the error is logged with its
         /// file and line, and the running configuration keeps serving.
         @Test func reload_badConfigKeepsRunning() throws {
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server { listen 127.0.0.1:\(port); echo; }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startBuiltinEcho()
             defer { router.stop() }
 
             _ = try router.directory.write("switchyard.conf", "worker_processes 1;\nstream { server { listen 127.0.0.1:\(port); ech; } }\n")
@@ -63,7 +58,7 @@ extension Integration {
                     "log:\n\(router.logTail())")
             let fd = try TCP.connect(port: port)
             defer { TCP.close(fd) }
-            #expect(try EchoExchange.ping(fd, "alive") == "alive")
+            try expectEcho(fd, "alive")
         }
 
         /// A listener that disappears from the configuration is closed by the reload.
@@ -83,7 +78,7 @@ extension Integration {
             #expect(TCP.tryConnect(port: removed, timeout: 1) == .refused)
             let fd = try TCP.connect(port: kept)
             defer { TCP.close(fd) }
-            #expect(try EchoExchange.ping(fd, "kept") == "kept")
+            try expectEcho(fd, "kept")
         }
     }
 }

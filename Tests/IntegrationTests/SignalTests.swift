@@ -8,13 +8,7 @@ extension Integration {
         /// The pid file holds the router's pid, and `-s stop` (SIGTERM through it) exits 0
         /// for the command and makes the router exit 0 promptly with its exit line.
         @Test func signals_stopThroughPidFile() throws {
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        echo;
-                    }
-                """) }, waitForPorts: [port])
+            let (router, _) = try startBuiltinEcho()
             defer { router.stop() }
 
             #expect(readPidFile(router.directory.file("switchyard.pid")) == router.pid)
@@ -27,20 +21,12 @@ extension Integration {
         /// SIGTERM with a session open: the router exits 0 within 5 s and the client's
         /// connection is closed.
         @Test func signals_sigtermClosesSessions() throws {
-            let echo = try EchoServer()
-            defer { echo.stop() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass 127.0.0.1:\(echo.port);
-                    }
-                """) }, waitForPorts: [port])
-            defer { router.stop() }
+            let (echo, router, port) = try startProxyToEchoServer()
+            defer { router.stop(); echo.stop() }
 
             let fd = try TCP.connect(port: port)
             defer { TCP.close(fd) }
-            #expect(try EchoExchange.ping(fd, "open session") == "open session")
+            try expectEcho(fd, "open session")
             let started = MonotonicTime.now()
             let status = router.stop(signal: SIGTERM, timeout: 5)
             #expect(status == .exited(0), "after \(MonotonicTime.now() - started) s; log:\n\(router.logTail())")
@@ -51,13 +37,7 @@ extension Integration {
 
         /// SIGINT stops the router like SIGTERM: exit status 0 within 5 s.
         @Test func signals_sigintExits() throws {
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        echo;
-                    }
-                """) }, waitForPorts: [port])
+            let (router, _) = try startBuiltinEcho()
             defer { router.stop() }
             #expect(router.stop(signal: SIGINT, timeout: 5) == .exited(0), "log:\n\(router.logTail())")
         }
@@ -65,21 +45,13 @@ extension Integration {
         /// `-s quit` (SIGQUIT through the pid file): new connects are refused, an established
         /// session keeps working until its client closes, then the router exits 0.
         @Test func signals_quitDrainsEstablishedSession() throws {
-            let echo = try EchoServer()
-            defer { echo.stop() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass 127.0.0.1:\(echo.port);
-                    }
-                """) }, waitForPorts: [port])
-            defer { router.stop() }
+            let (echo, router, port) = try startProxyToEchoServer()
+            defer { router.stop(); echo.stop() }
 
             let fd = try TCP.connect(port: port)
             var clientOpen = true
             defer { if clientOpen { TCP.close(fd) } }
-            #expect(try EchoExchange.ping(fd, "before quit") == "before quit")
+            try expectEcho(fd, "before quit")
 
             let command = try SwitchyardProcess.run(["-c", router.configPath, "-s", "quit"])
             #expect(command.status == .exited(0), "\(command)")
@@ -93,10 +65,10 @@ extension Integration {
             }
             #expect(refused, "new connects still accepted after -s quit; log:\n\(router.logTail())")
 
-            #expect(try EchoExchange.ping(fd, "during drain") == "during drain", "log:\n\(router.logTail())")
+            try expectEcho(fd, "during drain", "log:\n\(router.logTail())")
             MonotonicTime.sleep(0.3)
             #expect(router.exitStatus == nil, "exited with a session still open; log:\n\(router.logTail())")
-            #expect(try EchoExchange.ping(fd, "still draining") == "still draining")
+            try expectEcho(fd, "still draining")
 
             TCP.close(fd)
             clientOpen = false

@@ -15,15 +15,8 @@ extension Integration {
         func splice_payloadNeverEntersUserSpace() throws {
             let sink = try SinkServer()
             defer { sink.stop() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(
-                config: { streamConfig($0, """
-                        server {
-                            listen 127.0.0.1:\(port);
-                            proxy_pass 127.0.0.1:\(sink.port);
-                        }
-                    """) },
-                waitForPorts: [port],
+            let (router, port) = try startProxy(
+                to: sink.port,
                 launcher: { [Self.strace, "-f", "-e", "trace=splice,read,write,recvfrom,sendto", "-o", $0.file("strace.out")] },
                 timeout: 20)
             defer {

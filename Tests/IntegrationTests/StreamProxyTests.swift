@@ -10,13 +10,7 @@ extension Integration {
         @Test func stream_upload256MiB() throws {
             let sink = try SinkServer()
             defer { sink.stop() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass 127.0.0.1:\(sink.port);
-                    }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startProxy(to: sink.port)
             defer { router.stop() }
 
             let fd = try TCP.connect(port: port)
@@ -30,9 +24,7 @@ extension Integration {
             let end = TCP.waitForEnd(fd, deadline: Deadline(seconds: 10))
             #expect(end.end == .eof && end.bytes == 0, "client saw \(end.bytes) bytes then \(end.end)")
 
-            let status = router.stop()
-            #expect(status == .exited(0), "log:\n\(router.logTail())")
-            let summary = try #require(router.exitSummary, "no exit line; log:\n\(router.logTail())")
+            let summary = try router.stopCleanly()
             #expect(summary.sessions == 1)
             #expect(summary.spliced >= 256 * MiB, "\(summary)")
             #expect(summary.copied == 0, "\(summary)")
@@ -43,13 +35,7 @@ extension Integration {
         @Test func stream_download256MiB() throws {
             let source = try SourceServer(total: 256 * MiB, seed: 0xD0_7710AD)
             defer { source.stop() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass 127.0.0.1:\(source.port);
-                    }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startProxy(to: source.port)
             defer { router.stop() }
 
             let fd = try TCP.connect(port: port)
@@ -59,9 +45,7 @@ extension Integration {
             #expect(waitUntil(timeout: 10) { !source.sent.isEmpty })
             if case .failure(let error) = source.sent.first { Issue.record("upstream could not send: \(error)") }
 
-            let status = router.stop()
-            #expect(status == .exited(0), "log:\n\(router.logTail())")
-            let summary = try #require(router.exitSummary, "no exit line; log:\n\(router.logTail())")
+            let summary = try router.stopCleanly()
             #expect(summary.sessions == 1)
             #expect(summary.spliced >= 256 * MiB, "\(summary)")
             #expect(summary.copied == 0, "\(summary)")
@@ -72,25 +56,15 @@ extension Integration {
         /// after the clients close, and the exit line counts 500 sessions.
         @Test func stream_concurrent500() throws {
             TCP.raiseOpenFileLimit()
-            let echo = try EchoServer()
-            defer { echo.stop() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, workers: 2, connections: 4096, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass 127.0.0.1:\(echo.port);
-                    }
-                """) }, waitForPorts: [port])
-            defer { router.stop() }
+            let (echo, router, port) = try startProxyToEchoServer(workers: 2, connections: 4096)
+            defer { router.stop(); echo.stop() }
 
             let report = ConcurrentEchoClient.run(port: port, connections: 500, bytesEach: 64 * 1024, timeout: 60)
             #expect(report.verified == 500, "\(report); log:\n\(router.logTail())")
             #expect(echo.waitForClosed(500, timeout: 10), "upstream: \(echo.counters)")
             #expect(echo.counters.accepted == 500, "upstream: \(echo.counters)")
 
-            let status = router.stop()
-            #expect(status == .exited(0), "log:\n\(router.logTail())")
-            let summary = try #require(router.exitSummary, "no exit line; log:\n\(router.logTail())")
+            let summary = try router.stopCleanly()
             #expect(summary.sessions == 500, "\(summary)")
             #expect(summary.spliced + summary.copied >= 2 * 500 * 64 * 1024, "\(summary)")
         }

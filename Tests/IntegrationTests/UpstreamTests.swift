@@ -12,25 +12,13 @@ extension Integration {
             let echo = try EchoServer()
             defer { echo.stop() }
             let closed = try TCP.freePort()
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    upstream group {
-                        server 127.0.0.1:\(closed);
-                        server 127.0.0.1:\(echo.port);
-                    }
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass group;
-                        proxy_connect_timeout 1s;
-                    }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startProxy(toGroup: [closed, echo.port], "proxy_connect_timeout 1s;")
             defer { router.stop() }
 
             for attempt in 0..<6 {
                 let fd = try TCP.connect(port: port)
                 defer { TCP.close(fd) }
-                let message = "failover \(attempt)"
-                #expect(try EchoExchange.ping(fd, message) == message, "attempt \(attempt); log:\n\(router.logTail())")
+                try expectEcho(fd, "failover \(attempt)", "attempt \(attempt); log:\n\(router.logTail())")
             }
             #expect(echo.counters.accepted == 6)
         }
@@ -40,25 +28,17 @@ extension Integration {
         @Test func upstream_connectTimeoutClosesClient() throws {
             let blackhole = try BlackholeListener()
             defer { blackhole.close() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass 127.0.0.1:\(blackhole.port);
-                        proxy_connect_timeout 500ms;
-                    }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startProxy(to: blackhole.port, "proxy_connect_timeout 500ms;")
             defer { router.stop() }
 
             let started = MonotonicTime.now()
             let fd = try TCP.connect(port: port)
             defer { TCP.close(fd) }
-            let end = TCP.waitForEnd(fd, deadline: Deadline(seconds: 6))
-            let elapsed = MonotonicTime.now() - started
-            #expect(end.end == .eof || end.end == .reset, "client: \(end.end) after \(elapsed) s; log:\n\(router.logTail())")
+            let end = waitForEnd(fd, within: 6, since: started)
+            #expect(end.end == .eof || end.end == .reset, "client: \(end.end) after \(end.elapsed) s; log:\n\(router.logTail())")
             #expect(end.bytes == 0)
-            #expect(elapsed >= 0.4, "closed after \(elapsed) s, before the connect timeout")
-            #expect(elapsed < 5, "closed after \(elapsed) s")
+            #expect(end.elapsed >= 0.4, "closed after \(end.elapsed) s, before the connect timeout")
+            #expect(end.elapsed < 5, "closed after \(end.elapsed) s")
             #expect(blackhole.swallowsConnects(), "the blackhole stopped swallowing SYNs; the test proves nothing")
         }
 
@@ -70,18 +50,7 @@ extension Integration {
             defer { blackhole.close() }
             let echo = try EchoServer()
             defer { echo.stop() }
-            let port = try TCP.freePort()
-            let router = try SwitchyardProcess(config: { streamConfig($0, """
-                    upstream group {
-                        server 127.0.0.1:\(blackhole.port);
-                        server 127.0.0.1:\(echo.port);
-                    }
-                    server {
-                        listen 127.0.0.1:\(port);
-                        proxy_pass group;
-                        proxy_connect_timeout 500ms;
-                    }
-                """) }, waitForPorts: [port])
+            let (router, port) = try startProxy(toGroup: [blackhole.port, echo.port], "proxy_connect_timeout 500ms;")
             defer { router.stop() }
 
             var slowest = 0.0
@@ -89,8 +58,7 @@ extension Integration {
                 let started = MonotonicTime.now()
                 let fd = try TCP.connect(port: port)
                 defer { TCP.close(fd) }
-                let message = "after timeout \(attempt)"
-                #expect(try EchoExchange.ping(fd, message, timeout: 5) == message, "attempt \(attempt); log:\n\(router.logTail())")
+                try expectEcho(fd, "after timeout \(attempt)", timeout: 5, "attempt \(attempt); log:\n\(router.logTail())")
                 let elapsed = MonotonicTime.now() - started
                 #expect(elapsed < 5, "attempt \(attempt) took \(elapsed) s")
                 slowest = max(slowest, elapsed)
