@@ -16,7 +16,8 @@ let package = Package(
         .target(name: "CSwitchyardShims"),
         .target(name: "SwitchyardReactor", dependencies: ["CSwitchyardShims"]),
         .target(name: "SwitchyardConfig"),
-        .target(name: "SwitchyardCore", dependencies: ["SwitchyardReactor", "SwitchyardConfig"]),
+        .target(name: "SwitchyardWire"),
+        .target(name: "SwitchyardCore", dependencies: ["SwitchyardReactor", "SwitchyardConfig", "SwitchyardWire"]),
         .executableTarget(name: "switchyard", dependencies: ["SwitchyardCore"]),
 
         // Test support: a fast checksum in C (debug Swift is too slow to hash 512 MiB) and
@@ -25,6 +26,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CTestSupport"], path: "Tests/TestSupport"),
         .testTarget(name: "SwitchyardReactorTests", dependencies: ["SwitchyardReactor", "TestSupport"]),
         .testTarget(name: "SwitchyardConfigTests", dependencies: ["SwitchyardConfig"]),
+        .testTarget(name: "SwitchyardWireTests", dependencies: ["SwitchyardWire"]),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
         // Depends on the executable so `swift test` builds the binary these tests start.
         .testTarget(name: "IntegrationTests", dependencies: ["switchyard", "TestSupport"]),

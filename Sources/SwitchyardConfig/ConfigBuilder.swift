@@ -19,6 +19,7 @@ struct ConfigBuilder {
     var eventMethod: String?
 
     var stream = StreamDraft()
+    var http = HTTPDraft()
 
     /// The proxy settings of the block being read: the open `server {}`, else `stream {}`.
     /// The table allows the directives that use this only in those two contexts.
@@ -33,12 +34,14 @@ struct ConfigBuilder {
         }
     }
 
-    /// The `error_log` of the block being read: main, `stream {}` or the open `server {}`.
+    /// The `error_log` of the block being read: main, `stream {}`, a stream `server {}`, or
+    /// any http level.
     var scopeErrorLog: ErrorLogConfig? {
         get {
             switch context {
             case .streamServer: stream.servers[openServer].errorLog
             case .stream: stream.errorLog
+            case .http, .httpServer, .httpLocation: httpScope.errorLog
             default: errorLog
             }
         }
@@ -46,10 +49,52 @@ struct ConfigBuilder {
             switch context {
             case .streamServer: stream.servers[openServer].errorLog = newValue
             case .stream: stream.errorLog = newValue
+            case .http, .httpServer, .httpLocation: httpScope.errorLog = newValue
             default: errorLog = newValue
             }
         }
     }
+
+    /// The http settings of the block being read: the innermost open `location {}`, else the
+    /// open `server {}`, else `http {}`. The table allows the directives that use this only in
+    /// those contexts.
+    var httpScope: HTTPSettingsDraft {
+        get {
+            switch context {
+            case .httpLocation: http.servers[openHTTPServer].locations[openLocation].settings
+            case .httpServer: http.servers[openHTTPServer].settings
+            default: http.settings
+            }
+        }
+        set {
+            switch context {
+            case .httpLocation: http.servers[openHTTPServer].locations[openLocation].settings = newValue
+            case .httpServer: http.servers[openHTTPServer].settings = newValue
+            default: http.settings = newValue
+            }
+        }
+    }
+
+    /// The `return` of the open location or server (the only two blocks that allow it).
+    var scopeReturn: PendingReturn? {
+        get {
+            context == .httpLocation
+                ? http.servers[openHTTPServer].locations[openLocation].returnAction
+                : http.servers[openHTTPServer].returnAction
+        }
+        set {
+            if context == .httpLocation {
+                http.servers[openHTTPServer].locations[openLocation].returnAction = newValue
+            } else {
+                http.servers[openHTTPServer].returnAction = newValue
+            }
+        }
+    }
+
+    /// Inside an http `server {}` the server being read is the last one opened.
+    var openHTTPServer: Int { http.servers.count - 1 }
+    /// Inside `location {}`, the innermost open location of that server.
+    var openLocation: Int { http.openLocations[http.openLocations.count - 1] }
 
     /// Inside `server {}` the server being read is the last one opened.
     private var openServer: Int { stream.servers.count - 1 }
@@ -66,6 +111,9 @@ struct ConfigBuilder {
         if let multiAccept { config.multiAccept = multiAccept }
         if stream.location != nil {
             config.stream = try stream.finished(mainErrorLog: config.errorLog)
+        }
+        if http.location != nil {
+            config.http = try http.finished(mainErrorLog: config.errorLog)
         }
         return config
     }

@@ -74,6 +74,8 @@ public struct Configuration: Sendable {
     public var workerConnections: Int
     /// The `stream {}` block, if any.
     public var stream: StreamConfig?
+    /// The `http {}` block, if any.
+    public var http: HTTPConfig? = nil
     /// `events { multi_accept on; }`: accept every pending connection per readiness event
     /// instead of one. Off by default, as in nginx.
     public var multiAccept: Bool

@@ -43,7 +43,7 @@ enum DirectiveInterpreter {
             }
         case .string(let field):
             try store(at: field, directive, &builder) { text in text }
-        case .custom(let handler):
+        case .custom(let handler), .rawBlock(let handler):
             try handler(&builder, directive)
         case .block(let inner, let open, let close):
             try open(&builder, directive)

@@ -43,6 +43,9 @@ enum DirectiveAction: Sendable {
     /// `name args { ... }`: `open` runs before the block's directives are read in `context`,
     /// `close` after.
     case block(DirectiveContext, open: DirectiveHandler, close: BlockCloser)
+    /// `name args { ... }` whose block is data, not directives (`map`): the handler reads the
+    /// lines itself, as nginx's `cf->handler` does.
+    case rawBlock(DirectiveHandler)
 }
 
 /// One row of the directive table.
@@ -66,6 +69,9 @@ struct DirectiveSpec: Sendable {
     }
 
     var takesBlock: Bool {
-        if case .block = action { true } else { false }
+        switch action {
+        case .block, .rawBlock: true
+        default: false
+        }
     }
 }

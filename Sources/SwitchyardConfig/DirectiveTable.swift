@@ -2,13 +2,14 @@
 /// many arguments it takes, and what it sets. nginx's `ngx_command_t` arrays, as data.
 /// `include` is not here: the parser expands it before directives are interpreted.
 enum DirectiveTable {
-    static let specs: [DirectiveSpec] = mainDirectives + eventsDirectives + streamDirectives
+    static let specs: [DirectiveSpec] = mainDirectives + eventsDirectives + streamDirectives + httpDirectives
 
     static let mainDirectives: [DirectiveSpec] = [
         DirectiveSpec("worker_processes", .main, .exactly(1), .custom(MainDirectives.workerProcesses)),
         DirectiveSpec("worker_rlimit_nofile", .main, .exactly(1), .number(\.workerRlimitNofile, minimum: 1)),
         DirectiveSpec(
-            "error_log", [.main, .stream, .streamServer], .between(1, 2), .custom(MainDirectives.errorLog)),
+            "error_log", [.main, .stream, .streamServer, .http, .httpServer, .httpLocation], .between(1, 2),
+            .custom(MainDirectives.errorLog)),
         DirectiveSpec("pid", .main, .exactly(1), .string(\.pidPath)),
         DirectiveSpec("worker_shutdown_timeout", .main, .exactly(1), .time(\.workerShutdownTimeout)),
         DirectiveSpec(
@@ -17,6 +18,8 @@ enum DirectiveTable {
         DirectiveSpec(
             "stream", .main, .none,
             .block(.stream, open: StreamDirectives.openStream, close: StreamDirectives.closeStream)),
+        DirectiveSpec(
+            "http", .main, .none, .block(.http, open: HTTPDirectives.openHTTP, close: HTTPDirectives.closeHTTP)),
     ]
 
     static let eventsDirectives: [DirectiveSpec] = [
@@ -50,6 +53,81 @@ enum DirectiveTable {
         DirectiveSpec("proxy_half_close", .streamScopes, .flag, .flag(\.scopeProxy.halfClose)),
         DirectiveSpec("preread_timeout", .streamScopes, .exactly(1), .time(\.scopeProxy.prereadTimeout)),
         DirectiveSpec("preread_buffer_size", .streamScopes, .exactly(1), .size(\.scopeProxy.prereadBufferSize)),
+    ]
+
+    static let httpDirectives: [DirectiveSpec] = [
+        // Blocks. `server` is two directives again: a block in `http`, a line in `upstream`.
+        DirectiveSpec(
+            "upstream", .http, .exactly(1),
+            .block(.httpUpstream, open: HTTPDirectives.openUpstream, close: HTTPDirectives.closeUpstream)),
+        DirectiveSpec("server", .httpUpstream, .atLeast(1), .custom(HTTPDirectives.upstreamServer)),
+        DirectiveSpec(
+            "server", .http, .none,
+            .block(.httpServer, open: HTTPDirectives.openServer, close: HTTPDirectives.closeServer)),
+        DirectiveSpec(
+            "location", [.httpServer, .httpLocation], .between(1, 2),
+            .block(.httpLocation, open: HTTPDirectives.openLocation, close: HTTPDirectives.closeLocation)),
+        DirectiveSpec("map", .http, .exactly(2), .rawBlock(MapDirectives.map)),
+        DirectiveSpec("log_format", .http, .atLeast(2), .custom(HTTPDirectives.logFormat)),
+
+        // Server identity.
+        DirectiveSpec("listen", .httpServer, .atLeast(1), .custom(HTTPDirectives.listen), default: "*:80"),
+        DirectiveSpec("server_name", .httpServer, .atLeast(1), .custom(HTTPDirectives.serverName), default: "\"\""),
+
+        // What answers: per location (or server, for `return`), never inherited.
+        DirectiveSpec("proxy_pass", .httpLocation, .exactly(1), .custom(HTTPDirectives.proxyPass)),
+        DirectiveSpec(
+            "return", [.httpServer, .httpLocation], .between(1, 2), .custom(HTTPDirectives.returnDirective)),
+
+        // Inherited http → server → location; one merge step per level (`HTTPSettingsDraft.merged`).
+        DirectiveSpec(
+            "proxy_http_version", .httpScopes, .exactly(1), .custom(HTTPDirectives.proxyHTTPVersion), default: "1.0"),
+        DirectiveSpec("proxy_set_header", .httpScopes, .exactly(2), .custom(HTTPDirectives.proxySetHeader)),
+        DirectiveSpec(
+            "proxy_pass_request_headers", .httpScopes, .flag, .flag(\.httpScope.proxyPassRequestHeaders), default: "on"),
+        DirectiveSpec(
+            "proxy_pass_request_body", .httpScopes, .flag, .flag(\.httpScope.proxyPassRequestBody), default: "on"),
+        DirectiveSpec("proxy_hide_header", .httpScopes, .exactly(1), .custom(HTTPDirectives.proxyHideHeader)),
+        DirectiveSpec("proxy_pass_header", .httpScopes, .exactly(1), .custom(HTTPDirectives.proxyPassHeader)),
+        DirectiveSpec("add_header", .httpScopes, .between(2, 3), .custom(HTTPDirectives.addHeader)),
+        DirectiveSpec(
+            "proxy_redirect", .httpScopes, .exactly(1), .custom(HTTPDirectives.proxyRedirect), default: "default"),
+        DirectiveSpec("proxy_buffering", .httpScopes, .flag, .flag(\.httpScope.proxyBuffering), default: "on"),
+        DirectiveSpec(
+            "proxy_connect_timeout", .httpScopes, .exactly(1), .time(\.httpScope.proxyConnectTimeout), default: "60s"),
+        DirectiveSpec(
+            "proxy_send_timeout", .httpScopes, .exactly(1), .time(\.httpScope.proxySendTimeout), default: "60s"),
+        DirectiveSpec(
+            "proxy_read_timeout", .httpScopes, .exactly(1), .time(\.httpScope.proxyReadTimeout), default: "60s"),
+        DirectiveSpec(
+            "proxy_next_upstream", .httpScopes, .atLeast(1), .custom(HTTPDirectives.proxyNextUpstream),
+            default: "error timeout"),
+        DirectiveSpec(
+            "proxy_next_upstream_tries", .httpScopes, .exactly(1),
+            .number(\.httpScope.proxyNextUpstreamTries, minimum: 0), default: "0"),
+        DirectiveSpec(
+            "proxy_next_upstream_timeout", .httpScopes, .exactly(1), .time(\.httpScope.proxyNextUpstreamTimeout),
+            default: "0"),
+        DirectiveSpec(
+            "client_header_timeout", .httpServerScopes, .exactly(1), .time(\.httpScope.clientHeaderTimeout),
+            default: "60s"),
+        DirectiveSpec(
+            "client_body_timeout", .httpScopes, .exactly(1), .time(\.httpScope.clientBodyTimeout), default: "60s"),
+        DirectiveSpec(
+            "keepalive_timeout", .httpScopes, .between(1, 2), .custom(HTTPDirectives.keepaliveTimeout), default: "75s"),
+        DirectiveSpec(
+            "keepalive_requests", .httpScopes, .exactly(1), .number(\.httpScope.keepaliveRequests, minimum: 0),
+            default: "1000"),
+        DirectiveSpec(
+            "client_max_body_size", .httpScopes, .exactly(1), .size(\.httpScope.clientMaxBodySize), default: "1m"),
+        DirectiveSpec(
+            "large_client_header_buffers", .httpServerScopes, .exactly(2),
+            .custom(HTTPDirectives.largeClientHeaderBuffers), default: "4 8k"),
+        DirectiveSpec("root", .httpScopes, .exactly(1), .custom(HTTPDirectives.root), default: "html"),
+        DirectiveSpec("alias", .httpLocation, .exactly(1), .custom(HTTPDirectives.alias)),
+        DirectiveSpec("index", .httpScopes, .atLeast(1), .custom(HTTPDirectives.index), default: "index.html"),
+        DirectiveSpec("internal", .httpLocation, .none, .custom(HTTPDirectives.internal)),
+        DirectiveSpec("access_log", .httpScopes, .atLeast(1), .custom(HTTPDirectives.accessLog), default: "off"),
     ]
 
     static let byName: [String: [DirectiveSpec]] = Dictionary(grouping: specs, by: \.name)

@@ -17,6 +17,11 @@ enum StreamDirectives {
 
     static func closeUpstream(_ builder: inout ConfigBuilder) throws(ConfigError) {
         guard let upstream = builder.stream.upstreams.last else { return }
+        try checkUpstream(upstream)
+    }
+
+    /// What every `upstream {}` must hold, in `stream {}` and `http {}` alike.
+    static func checkUpstream(_ upstream: UpstreamConfig) throws(ConfigError) {
         if upstream.servers.isEmpty {
             throw ConfigError("no servers are inside upstream", at: upstream.location)
         }
@@ -29,6 +34,12 @@ enum StreamDirectives {
     /// `server ADDR [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down];` inside `upstream`.
     /// Unset parameters keep `UpstreamServerConfig`'s defaults, which are nginx's.
     static func upstreamServer(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        let server = try parseUpstreamServer(directive)
+        builder.stream.upstreams[builder.stream.upstreams.count - 1].servers.append(server)
+    }
+
+    /// The `server` line of an upstream, shared with `http {}`'s upstreams.
+    static func parseUpstreamServer(_ directive: Directive) throws(ConfigError) -> UpstreamServerConfig {
         let addressArgument = directive.args[0]
         let address: HostPort
         switch AddressSyntax.parse(addressArgument.text, role: .upstream) {
@@ -61,7 +72,7 @@ enum StreamDirectives {
                 throw invalid
             }
         }
-        builder.stream.upstreams[builder.stream.upstreams.count - 1].servers.append(server)
+        return server
     }
 
     static func openServer(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
@@ -142,7 +153,7 @@ enum StreamDirectives {
 
 extension String {
     /// The text after `prefix` when the string starts with it: `"weight=3".value(after: "weight=")`.
-    fileprivate func value(after prefix: String) -> Substring? {
+    func value(after prefix: String) -> Substring? {
         hasPrefix(prefix) ? dropFirst(prefix.count) : nil
     }
 }

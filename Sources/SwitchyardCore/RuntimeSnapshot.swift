@@ -32,7 +32,10 @@ public struct StreamServerRuntime: Sendable {
 public struct ListenerSpec: Sendable {
     public var address: SocketAddress
     public var backlog: Int
+    /// The stream server of this address (stream listeners).
     public var serverIndex: Int
+    /// The `HTTPConfig.listenGroups` entry of this address (http listeners).
+    public var httpGroup: Int?
     public var location: SourceLocation
 }
 
@@ -43,14 +46,26 @@ public struct RuntimeSnapshot: Sendable {
     public let listeners: [ListenerSpec]
     public let streamServers: [StreamServerRuntime]
     public let upstreams: [UpstreamGroupSpec]
+    /// The upstream groups `proxy_pass` in `http {}` uses: every `upstream` block, then one
+    /// implicit group per literal address.
+    public let httpUpstreams: [UpstreamGroupSpec]
+    public let httpTargets: [HTTPUpstreamTarget: Int]
 
     public init(config: Configuration) throws(ConfigError) {
         self.config = config
         var listeners: [ListenerSpec] = []
         var servers: [StreamServerRuntime] = []
         var groups: [UpstreamGroupSpec] = []
+        (httpUpstreams, httpTargets) = try Self.httpGroups(config.http)
+        if let http = config.http {
+            for (index, group) in http.listenGroups.enumerated() {
+                let address = try Self.resolve(group.address, what: "listen", at: group.options.location, wildcard: true)[0]
+                listeners.append(ListenerSpec(address: address, backlog: group.options.backlog, serverIndex: -1,
+                                              httpGroup: index, location: group.options.location))
+            }
+        }
         guard let stream = config.stream else {
-            self.listeners = []
+            self.listeners = listeners
             self.streamServers = []
             self.upstreams = []
             return
@@ -88,6 +103,10 @@ public struct RuntimeSnapshot: Sendable {
             servers.append(StreamServerRuntime(config: server, route: route))
             for listen in server.listens {
                 for address in try Self.resolve(listen.address, what: "listen", at: listen.location, wildcard: true) {
+                    if listeners.contains(where: { $0.address == address && $0.httpGroup != nil }) {
+                        throw ConfigError(message: "\"\(listen.address)\" is in both http and stream: one port for both "
+                            + "(a hybrid port) is not supported yet", location: listen.location)
+                    }
                     listeners.append(ListenerSpec(address: address, backlog: listen.backlog, serverIndex: index, location: listen.location))
                 }
             }
@@ -95,6 +114,48 @@ public struct RuntimeSnapshot: Sendable {
         self.listeners = listeners
         self.streamServers = servers
         self.upstreams = groups
+    }
+
+    /// Resolves the upstream blocks of `http {}` and every literal `proxy_pass` address.
+    private static func httpGroups(_ http: HTTPConfig?) throws(ConfigError) -> ([UpstreamGroupSpec], [HTTPUpstreamTarget: Int]) {
+        guard let http else { return ([], [:]) }
+        var groups: [UpstreamGroupSpec] = []
+        var targets: [HTTPUpstreamTarget: Int] = [:]
+        for upstream in http.upstreams {
+            var peers: [PeerSpec] = []
+            for server in upstream.servers {
+                for address in try resolve(server.address, what: "upstream", at: server.location) {
+                    peers.append(PeerSpec(address: address, name: server.address.description, weight: server.weight,
+                                          maxFails: server.maxFails, failTimeoutMs: server.failTimeout.milliseconds,
+                                          backup: server.backup, down: server.down))
+                }
+            }
+            targets[.upstream(upstream.name)] = groups.count
+            groups.append(UpstreamGroupSpec(name: upstream.name, peers: peers))
+        }
+        for server in http.servers {
+            for location in server.locations {
+                guard let proxyPass = location.proxyPass else { continue }
+                switch proxyPass.target {
+                case .upstream(let name):
+                    guard targets[.upstream(name)] == nil else { continue }
+                    if let found = http.upstream(named: name), let index = groups.firstIndex(where: { $0.name == found.name }) {
+                        targets[.upstream(name)] = index
+                    } else {
+                        throw ConfigError(message: "no upstream \"\(name)\"", location: proxyPass.location)
+                    }
+                case .address(let hostPort):
+                    guard targets[.address(hostPort)] == nil else { continue }
+                    let peers = try resolve(hostPort, what: "upstream", at: proxyPass.location).map {
+                        PeerSpec(address: $0, name: hostPort.description, weight: 1, maxFails: 1,
+                                 failTimeoutMs: 10_000, backup: false, down: false)
+                    }
+                    targets[.address(hostPort)] = groups.count
+                    groups.append(UpstreamGroupSpec(name: hostPort.description, peers: peers))
+                }
+            }
+        }
+        return (groups, targets)
     }
 
     private static func resolve(_ hostPort: HostPort, what: String, at location: SourceLocation, wildcard: Bool = false) throws(ConfigError) -> [SocketAddress] {

@@ -4,7 +4,7 @@ import SwitchyardReactor
 
 /// One accepted stream connection: route → connect (trying the next upstream on failure)
 /// → forward through a tunnel → log. It owns the client socket until the tunnel takes it.
-final class StreamSession: EventHandler, TimerHandler, TunnelDelegate {
+final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSession {
     private enum State {
         case starting
         case connecting(peer: Int)
@@ -188,6 +188,9 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate {
             break
         }
     }
+
+    /// A stream session runs until its peers close; a graceful stop waits for it.
+    func quit() {}
 
     /// Ends the session at once (shutdown, or a worker stopping).
     func abort(_ reason: String) {

@@ -12,7 +12,19 @@ final class Worker {
     private(set) var groups: [UpstreamGroup]
     let tunnelMode: TunnelMode = .splice
     private var acceptors: [Acceptor] = []
-    private var sessions: [ObjectIdentifier: StreamSession] = [:]
+    private var sessions: [ObjectIdentifier: any WorkerSession] = [:]
+    private(set) var httpGroups: [UpstreamGroup]
+    private var connectionCounter: UInt64 = 0
+    private var times = TimeCache()
+    private var accessLogFiles: [String: Int32] = [:]
+    /// Open document roots (`root`, `alias`) by path, for openat2 beneath them.
+    var staticDirectories: [String: Int32] = [:]
+    /// Relative `root` paths are taken from the main configuration file's directory.
+    var configDirectory: String {
+        let file = snapshot.config.file
+        guard let slash = file.lastIndex(of: "/") else { return "." }
+        return String(file[..<slash])
+    }
     private var draining = false
     private var limitLogged = false
     /// Sessions this worker may hold: each takes up to two of `worker_connections`.
@@ -26,6 +38,7 @@ final class Worker {
         self.metrics = metrics
         self.pipes = PipePool()
         self.groups = snapshot.upstreams.map { UpstreamGroup(spec: $0) }
+        self.httpGroups = snapshot.httpUpstreams.map { UpstreamGroup(spec: $0) }
         self.sessionLimit = max(1, snapshot.config.workerConnections / 2)
         loop.owner = self
     }
@@ -46,6 +59,7 @@ final class Worker {
         }
         snapshot = next
         groups = next.upstreams.map { UpstreamGroup(spec: $0) }
+        httpGroups = next.httpUpstreams.map { UpstreamGroup(spec: $0) }
         sessionLimit = max(1, next.config.workerConnections / 2)
         loop.log = log
         var kept: [Acceptor] = []
@@ -76,18 +90,32 @@ final class Worker {
         }
         limitLogged = false
         try? Sys.setOption(client.raw, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+        connectionCounter += 1
+        let session: any WorkerSession
+        if let listenGroup = acceptor.spec.httpGroup, let http = snapshot.config.http {
+            let made = HTTPSession(worker: self, client: client, clientAddress: address, serverAddress: acceptor.spec.address,
+                                   snapshot: snapshot, http: http, listenGroup: listenGroup,
+                                   connectionNumber: connectionCounter &* 64 &+ UInt64(loop.handle.id))
+            sessions[ObjectIdentifier(made)] = made
+            session = made
+            metrics.sessions.add(1, ordering: .relaxed)
+            metrics.activeSessions.add(1, ordering: .relaxed)
+            made.start()
+            _ = session
+            return
+        }
         let server = snapshot.streamServers[acceptor.spec.serverIndex]
         var group: UpstreamGroup?
         if case .upstream(let index) = server.route { group = groups[index] }
-        let session = StreamSession(worker: self, client: client, clientAddress: address,
-                                    serverAddress: acceptor.spec.address, server: server, group: group)
-        sessions[ObjectIdentifier(session)] = session
+        let made = StreamSession(worker: self, client: client, clientAddress: address,
+                                 serverAddress: acceptor.spec.address, server: server, group: group)
+        sessions[ObjectIdentifier(made)] = made
         metrics.sessions.add(1, ordering: .relaxed)
         metrics.activeSessions.add(1, ordering: .relaxed)
-        session.start()
+        made.start()
     }
 
-    func sessionEnded(_ session: StreamSession) {
+    func sessionEnded(_ session: any WorkerSession) {
         guard sessions.removeValue(forKey: ObjectIdentifier(session)) != nil else { return }
         metrics.activeSessions.subtract(1, ordering: .relaxed)
         if draining && sessions.isEmpty { loop.stop() }
@@ -97,6 +125,7 @@ final class Worker {
     func quit() {
         draining = true
         for acceptor in acceptors { acceptor.close() }
+        for session in Array(sessions.values) { session.quit() }
         if sessions.isEmpty { loop.stop() }
     }
 
@@ -105,6 +134,53 @@ final class Worker {
         for acceptor in acceptors { acceptor.close() }
         for session in Array(sessions.values) { session.abort("shutting down") }
         loop.stop()
+    }
+
+    // MARK: http support
+
+    /// The upstream group a `proxy_pass` target names in the current snapshot.
+    func httpGroupIndex(_ target: HTTPUpstreamTarget) -> Int? {
+        snapshot.httpTargets[target]
+    }
+
+    /// Formatted times for this second, shared by every request of this loop.
+    func timeCache(_ now: Int64) -> TimeCache {
+        times.update(seconds: TimeCache.now().seconds)
+        return times
+    }
+
+    /// Writes one access log line per configured `access_log` of the request's location.
+    func accessLog(_ record: HTTPExchangeRecord, settings: HTTPSettings, http: HTTPConfig) {
+        guard !settings.accessLogs.isEmpty else { return }
+        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        for target in settings.accessLogs {
+            if let condition = target.condition {
+                let value = evaluator.evaluate(condition)
+                if value.isEmpty || value == [UInt8(ascii: "0")] { continue }
+            }
+            guard let fd = accessLogFile(target.path) else { continue }
+            var line = AccessLogLine.render(target.format, evaluator: evaluator)
+            line.append(UInt8(ascii: "\n"))
+            line.withUnsafeBytes { _ = Glibc.write(fd, $0.baseAddress, $0.count) }
+        }
+    }
+
+    private func accessLogFile(_ path: String) -> Int32? {
+        if let fd = accessLogFiles[path] { return fd }
+        let fd: Int32
+        if path == "/dev/stderr" || path == "stderr" {
+            fd = 2
+        } else if path == "/dev/stdout" {
+            fd = 1
+        } else {
+            fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            if fd < 0 {
+                log.alert("open() \"\(path)\" failed (\(errno): \(String(cString: strerror(errno)))) while opening access log")
+                return nil
+            }
+        }
+        accessLogFiles[path] = fd
+        return fd
     }
 }
 

@@ -40,6 +40,12 @@ public struct UntilCloseFramer: BodyFramer {
     public var endsAtClose: Bool { true }
 }
 
+/// Rewrites a body on its way (de-chunking for an HTTP/1.0 client). The flow hands it each
+/// run of body bytes once, in order; whatever it appends to `out` is written instead.
+public protocol BodyTransform {
+    mutating func transform(_ input: UnsafeRawBufferPointer, into out: inout [UInt8])
+}
+
 /// Why a body flow stopped.
 public enum BodyFlowEnd: Sendable, Equatable {
     /// The framer saw the end; bytes after it stay in the ring for the next message.
@@ -57,6 +63,10 @@ public final class BodyFlow {
     public let destination: Transport
     public let ring: RingBuffer
     private var framer: any BodyFramer
+    private var transform: (any BodyTransform)?
+    /// Transformed bytes not written yet.
+    private var transformed: [UInt8] = []
+    private var transformedOffset = 0
     /// Bytes at the ring's head that the framer classified as body and are not written yet.
     private var classified = 0
     private var framed = false
@@ -68,11 +78,13 @@ public final class BodyFlow {
 
     private static let roundsPerEvent = 16
 
-    public init(source: Transport, ring: RingBuffer, destination: Transport, framer: any BodyFramer) {
+    public init(source: Transport, ring: RingBuffer, destination: Transport, framer: any BodyFramer,
+                transform: (any BodyTransform)? = nil) {
         self.source = source
         self.ring = ring
         self.destination = destination
         self.framer = framer
+        self.transform = transform
     }
 
     /// Bytes of body read but not yet written.
@@ -88,6 +100,12 @@ public final class BodyFlow {
         wantsWrite = false
         for _ in 0..<Self.roundsPerEvent {
             try classify(sourceSide)
+            if transform != nil {
+                guard try writeTransformed(destinationSide, moved: &moved) else {
+                    wantsWrite = true
+                    return moved
+                }
+            }
             while classified > 0 {
                 let run = ring.readableRegion
                 let count = min(run.count, classified)
@@ -128,6 +146,38 @@ public final class BodyFlow {
         }
         wantsRead = true
         return moved
+    }
+
+    /// Runs classified bytes through the transform and writes its output. False when the
+    /// destination is full.
+    private func writeTransformed(_ side: TunnelSide, moved: inout Int) throws(BodyFlowFailure) -> Bool {
+        while true {
+            if transformedOffset < transformed.count {
+                let result: IOResult<Int>
+                do {
+                    result = try transformed.withUnsafeBytes { raw in
+                        try destination.write(UnsafeRawBufferPointer(rebasing: raw[transformedOffset...]))
+                    }
+                } catch let error as SysError {
+                    throw .socket(side, error)
+                } catch {
+                    preconditionFailure("Transport.write throws only SysError")
+                }
+                guard case .value(let n) = result else { return false }
+                transformedOffset += n
+                moved += n
+                continue
+            }
+            guard classified > 0 else { return true }
+            transformed.removeAll(keepingCapacity: true)
+            transformedOffset = 0
+            let run = ring.readableRegion
+            let count = min(run.count, classified)
+            transform!.transform(UnsafeRawBufferPointer(rebasing: run[0..<count]), into: &transformed)
+            ring.didRead(count)
+            classified -= count
+            bytes += UInt64(count)
+        }
     }
 
     /// Shows the framer the ring's bytes it has not seen yet.

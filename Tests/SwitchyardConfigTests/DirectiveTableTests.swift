@@ -18,11 +18,16 @@ struct DirectiveTableTests {
     @Test func knownNames() {
         #expect(
             DirectiveTable.knownNames == [
-                "echo", "error_log", "events", "include", "listen", "multi_accept", "pid", "preread_buffer_size",
-                "preread_timeout", "proxy_connect_timeout", "proxy_half_close", "proxy_next_upstream",
-                "proxy_next_upstream_timeout", "proxy_next_upstream_tries", "proxy_pass", "proxy_timeout", "server",
-                "stream", "upstream", "use", "worker_connections", "worker_processes", "worker_rlimit_nofile",
-                "worker_shutdown_timeout",
+                "access_log", "add_header", "alias", "client_body_timeout", "client_header_timeout",
+                "client_max_body_size", "echo", "error_log", "events", "http", "include", "index", "internal",
+                "keepalive_requests", "keepalive_timeout", "large_client_header_buffers", "listen", "location",
+                "log_format", "map", "multi_accept", "pid", "preread_buffer_size", "preread_timeout", "proxy_buffering",
+                "proxy_connect_timeout", "proxy_half_close", "proxy_hide_header", "proxy_http_version",
+                "proxy_next_upstream", "proxy_next_upstream_timeout", "proxy_next_upstream_tries", "proxy_pass",
+                "proxy_pass_header", "proxy_pass_request_body", "proxy_pass_request_headers", "proxy_read_timeout",
+                "proxy_redirect", "proxy_send_timeout", "proxy_set_header", "proxy_timeout", "return", "root",
+                "server", "server_name", "stream", "upstream", "use", "worker_connections", "worker_processes",
+                "worker_rlimit_nofile", "worker_shutdown_timeout",
             ])
     }
 
@@ -34,7 +39,7 @@ struct DirectiveTableTests {
 
     /// An unknown directive far from every name gets nginx's message alone.
     @Test func unknownDirectiveWithoutSuggestion() {
-        #expect(loadError("http {\n}\n") == "unknown directive \"http\" in conf/x.conf:1")
+        #expect(loadError("lua_package_path x;\n") == "unknown directive \"lua_package_path\" in conf/x.conf:1")
     }
 
     /// Directive names are case-sensitive, as in nginx, with the right spelling suggested.

@@ -34,6 +34,16 @@ func streamServer(_ body: String) -> String {
     "stream {\n    server {\n\(body)\n    }\n}\n"
 }
 
+/// Wraps an http server body the same way; the body's first line is line 3.
+func httpServer(_ body: String) -> String {
+    "http {\n    server {\n\(body)\n    }\n}\n"
+}
+
+/// The only server of an http configuration.
+func onlyHTTPServer(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> HTTPServerConfig {
+    try #require(try load(text, sourceLocation: sourceLocation).http?.servers.first, sourceLocation: sourceLocation)
+}
+
 func location(_ line: Int, _ file: String = testFile) -> SwitchyardConfig.SourceLocation {
     SwitchyardConfig.SourceLocation(file: file, line: line)
 }

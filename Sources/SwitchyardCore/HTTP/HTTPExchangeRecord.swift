@@ -1,0 +1,87 @@
+import SwitchyardConfig
+import SwitchyardReactor
+import SwitchyardWire
+
+/// What the variables of one request can read: the client's head (copied out of the ring
+/// once, so it outlives the ring's reuse for the next request), the connection, the route
+/// taken, and what happened upstream. Built on the loop thread, read by the evaluator and the
+/// access log when the request ends.
+final class HTTPExchangeRecord {
+    let headBytes: [UInt8]
+    let head: RequestHead
+    let clientAddress: SocketAddress
+    let serverAddress: SocketAddress
+    let connectionNumber: UInt64
+    let connectionRequests: Int
+    let startedMs: Int64
+    let startedWall: (seconds: Int, milliseconds: Int)
+    /// `$uri`: the normalized path.
+    var uri: String
+    var serverName = ""
+    var captures: RegexCaptures?
+    var proxyHost = ""
+    var upstreamAddress = ""
+    var upstreamStatus = 0
+    var upstreamConnectMs: Int64?
+    var upstreamResponseMs: Int64?
+    var status = 0
+    var bytesSent: UInt64 = 0
+    var bodyBytesSent: UInt64 = 0
+    var requestLength: UInt64
+    /// Map results already computed for this request (nginx caches non-volatile maps).
+    var mapCache: [Int: [UInt8]] = [:]
+
+    init(headBytes: [UInt8], head: RequestHead, uri: String, clientAddress: SocketAddress, serverAddress: SocketAddress,
+         connectionNumber: UInt64, connectionRequests: Int, startedMs: Int64) {
+        self.headBytes = headBytes
+        self.head = head
+        self.uri = uri
+        self.clientAddress = clientAddress
+        self.serverAddress = serverAddress
+        self.connectionNumber = connectionNumber
+        self.connectionRequests = connectionRequests
+        self.startedMs = startedMs
+        self.startedWall = TimeCache.now()
+        self.requestLength = UInt64(headBytes.count)
+    }
+
+    func withHead<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        headBytes.withUnsafeBytes(body)
+    }
+
+    func text(_ range: ByteRange) -> String {
+        withHead { range.string(in: $0) }
+    }
+
+    /// Every value of the request fields named `lowercasedName`, in order.
+    func fieldValues(_ lowercasedName: [UInt8]) -> [ByteRange] {
+        withHead { buffer in
+            head.headers.filter { $0.name.equalsCaseInsensitive(lowercasedName, in: buffer) }.map(\.value)
+        }
+    }
+
+    /// `$host`: the request line's host, else Host, else the server name; lower-case, no port.
+    var host: String {
+        let raw: String
+        if let authority = head.authority {
+            raw = text(authority)
+        } else if let host = head.host, !host.isEmpty {
+            raw = text(host)
+        } else {
+            return serverName
+        }
+        return Self.stripPort(raw).lowercased()
+    }
+
+    static func stripPort(_ authority: String) -> String {
+        if authority.hasPrefix("[") {
+            if let close = authority.firstIndex(of: "]") { return String(authority[...close]) }
+            return authority
+        }
+        if let colon = authority.lastIndex(of: ":") { return String(authority[..<colon]) }
+        return authority
+    }
+}
+
+@available(*, unavailable)
+extension HTTPExchangeRecord: Sendable {}

@@ -1,0 +1,818 @@
+import Glibc
+import SwitchyardConfig
+import SwitchyardReactor
+import SwitchyardWire
+
+/// One client connection of an http server: read a head → route (server, location) → answer
+/// locally or proxy (connect, rebuilt head out, body streamed, response head rebuilt, body
+/// streamed back) → log → next request on the same connection, or close.
+///
+///     readingHead ──► route ──► local response ─────────────────────────┐
+///          ▲            │                                                │
+///          │            └─► connect ─► exchange (head+body ⇄ head+body) ─┤
+///          │                   │  refused/timeout: next peer or 502/504  │
+///          └──────── keep-alive ◄────────────────────────────────────────┘
+///                     otherwise close
+final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
+    private enum Phase {
+        case readingHead
+        case connecting
+        case exchanging
+        case responding
+        case closed
+    }
+
+    private unowned let worker: Worker
+    private let snapshot: RuntimeSnapshot
+    private let http: HTTPConfig
+    private let listenGroup: Int
+    private let clientAddress: SocketAddress
+    private let serverAddress: SocketAddress
+    private var clientFD: OwnedFD?
+    private let client: SocketTransport
+    private let clientRing: RingBuffer
+    private var parser: HTTPRequestHeadParser
+    private var phase = Phase.readingHead
+    private let timer = LoopTimer()
+    private var requests = 0
+    private let connectionNumber: UInt64
+
+    // The request in progress.
+    private var record: HTTPExchangeRecord?
+    private var settings = HTTPSettings()
+    private var locationConfig: LocationConfig?
+    private var keepAlive = false
+    private var out = OutputBuffer()
+    private var upstream: UpstreamLeg?
+    private var tried = TriedSet()
+    private var triesLeft = 0
+    private var sendContinue = false
+    /// The client's request body, while it still flows somewhere (upstream or nowhere).
+    private var clientBodyPending = false
+
+    init(worker: Worker, client: consuming OwnedFD, clientAddress: SocketAddress, serverAddress: SocketAddress,
+         snapshot: RuntimeSnapshot, http: HTTPConfig, listenGroup: Int, connectionNumber: UInt64) {
+        self.worker = worker
+        self.snapshot = snapshot
+        self.http = http
+        self.listenGroup = listenGroup
+        self.clientAddress = clientAddress
+        self.serverAddress = serverAddress
+        self.client = SocketTransport(fd: client.raw)
+        self.clientFD = .some(client)
+        self.connectionNumber = connectionNumber
+        let buffers = http.settings.largeClientHeaderBuffers
+        let headLimit = max(buffers.count * buffers.size, 1024)
+        self.clientRing = RingBuffer(capacity: headLimit)
+        self.parser = HTTPRequestHeadParser(limits: HeadLimits(
+            maxStartLineLength: buffers.size, maxFieldLineLength: buffers.size,
+            maxHeadLength: max(headLimit, buffers.size)))
+        timer.handler = self
+    }
+
+    private var loop: EventLoop { worker.loop }
+    private var log: ErrorLog { worker.log }
+
+    func start() {
+        do {
+            try loop.register(fd: client.fd, interest: .readable, handler: self)
+        } catch {
+            log.alert("\(error) while accepting new connection, client: \(clientAddress)")
+            close()
+            return
+        }
+        loop.arm(timer, afterMs: http.settings.clientHeaderTimeout.milliseconds)
+    }
+
+    // MARK: events
+
+    func handle(fd: Int32, readiness: Readiness, loop: EventLoop) {
+        if phase == .connecting, let leg = upstream, fd == leg.raw {
+            let code = Sys.pendingError(fd)
+            if code != 0 {
+                upstreamFailed(SysError("connect", errno: code), timedOut: false)
+                drive()
+                return
+            }
+            leg.connected = true
+            record?.upstreamConnectMs = loop.now - leg.connectStartedMs
+            leg.group.balancer.report(leg.peer, failed: false, now: loop.now)
+            phase = .exchanging
+            loop.arm(timer, afterMs: settings.proxySendTimeout.milliseconds)
+        }
+        drive()
+    }
+
+    func timerFired(_ timer: LoopTimer, now: Int64) {
+        switch phase {
+        case .readingHead:
+            if requests > 0 || clientRing.isEmpty {
+                close()
+            } else {
+                log.info("client timed out (110: Connection timed out) while reading client request headers, client: \(clientAddress)")
+                close()
+            }
+        case .connecting:
+            upstreamFailed(nil, timedOut: true)
+        case .exchanging:
+            if let leg = upstream, !leg.answered {
+                upstreamFailed(nil, timedOut: true)
+            } else {
+                log.error("upstream timed out (110: Connection timed out) while proxying\(context())")
+                close()
+            }
+        case .responding:
+            log.info("client timed out (110: Connection timed out) while sending response, client: \(clientAddress)")
+            close()
+        case .closed:
+            break
+        }
+        drive()
+    }
+
+    // MARK: the driver
+
+    /// Makes every step that can be made now, then says what to wait for.
+    private func drive() {
+        for _ in 0..<64 {
+            if phase == .closed { return }
+            let progressed: Bool
+            switch phase {
+            case .readingHead: progressed = readHead()
+            case .connecting: progressed = false
+            case .exchanging: progressed = exchange()
+            case .responding: progressed = respond()
+            case .closed: return
+            }
+            if !progressed { break }
+        }
+        updateInterest()
+    }
+
+    private func updateInterest() {
+        guard phase != .closed else { return }
+        var clientInterest: Interest = []
+        var upstreamInterest: Interest = []
+        switch phase {
+        case .readingHead:
+            if clientRing.writableCount > 0 { clientInterest.insert(.readable) }
+        case .connecting:
+            upstreamInterest.insert(.writable)
+        case .exchanging, .responding:
+            if !out.isEmpty || fileBody != nil { clientInterest.insert(.writable) }
+            if let leg = upstream {
+                if !leg.requestOut.isEmpty { upstreamInterest.insert(.writable) }
+                if let body = leg.requestBody, body.end == nil {
+                    if body.wantsRead { clientInterest.insert(.readable) }
+                    if body.wantsWrite { upstreamInterest.insert(.writable) }
+                }
+                if leg.response == nil { upstreamInterest.insert(.readable) }
+                if let body = leg.responseBody, body.end == nil {
+                    if body.wantsRead { upstreamInterest.insert(.readable) }
+                    if body.wantsWrite { clientInterest.insert(.writable) }
+                }
+            }
+        case .closed:
+            return
+        }
+        try? loop.setInterest(fd: client.fd, clientInterest)
+        if let leg = upstream, phase != .responding { try? loop.setInterest(fd: leg.raw, upstreamInterest) }
+    }
+
+    // MARK: reading a request
+
+    private func readHead() -> Bool {
+        var progressed = false
+        if !clientRing.isEmpty {
+            clientRing.linearize()
+            switch parser.parse(clientRing.readableRegion) {
+            case .complete(let head, let length):
+                let bytes = Array(clientRing.readableRegion[0..<length])
+                clientRing.didRead(length)
+                parser.reset()
+                begin(head: head, bytes: bytes)
+                return true
+            case .invalid(let error):
+                log.info("client sent invalid request: \(error.reason), client: \(clientAddress)")
+                localError(error.status, keepAlive: false)
+                return true
+            case .needMoreBytes:
+                break
+            }
+        }
+        guard clientRing.writableCount > 0 else {
+            localError(431, keepAlive: false)
+            return true
+        }
+        let result: IOResult<Int>
+        do { result = try client.read(into: clientRing.writableRegion) } catch {
+            close()
+            return false
+        }
+        switch result {
+        case .value(0):
+            close()
+        case .value(let n):
+            clientRing.didWrite(n)
+            progressed = true
+        case .wouldBlock:
+            break
+        }
+        return progressed
+    }
+
+    private func begin(head: RequestHead, bytes: [UInt8]) {
+        requests += 1
+        let uri: String
+        do {
+            uri = try bytes.withUnsafeBytes { buffer throws(URIPath.Problem) in
+                try URIPath.normalize(buffer[head.path.range])
+            }
+        } catch {
+            record = HTTPExchangeRecord(headBytes: bytes, head: head, uri: "", clientAddress: clientAddress,
+                                        serverAddress: serverAddress, connectionNumber: connectionNumber,
+                                        connectionRequests: requests, startedMs: loop.now)
+            log.info("client sent invalid request path, client: \(clientAddress)")
+            localError(400, keepAlive: false)
+            return
+        }
+        let record = HTTPExchangeRecord(headBytes: bytes, head: head, uri: uri, clientAddress: clientAddress,
+                                        serverAddress: serverAddress, connectionNumber: connectionNumber,
+                                        connectionRequests: requests, startedMs: loop.now)
+        self.record = record
+        clientBodyPending = head.bodyFraming != .none
+
+        // Server by Host, as nginx selects it.
+        let group = http.listenGroups[listenGroup]
+        let match = group.matcher.match(host: record.host)
+        let server = http.servers[match.server]
+        record.serverName = Self.primaryName(server)
+        record.captures = match.captures
+        settings = server.settings
+        locationConfig = nil
+        keepAlive = head.keepAlive && settings.keepaliveTimeout.timeout > .zero
+            && requests < settings.keepaliveRequests
+
+        if let action = server.returnAction {
+            returnResponse(action)
+            return
+        }
+        switch server.locationMatcher.match(uri: uri) {
+        case .none:
+            break
+        case .redirectAddingSlash:
+            let target = uri + "/" + (head.query.map { "?" + record.text($0) } ?? "")
+            redirect(301, to: target)
+            return
+        case .location(let index, let captures):
+            let location = server.locations[index]
+            locationConfig = location
+            settings = location.settings
+            if let captures { record.captures = captures }
+            keepAlive = head.keepAlive && settings.keepaliveTimeout.timeout > .zero
+                && requests < settings.keepaliveRequests
+            if settings.isInternal {
+                localError(404, keepAlive: keepAlive)
+                return
+            }
+        }
+        if settings.clientMaxBodySize > 0, let length = head.contentLength, length > settings.clientMaxBodySize {
+            log.error("client intended to send too large body: \(length) bytes, client: \(clientAddress), server: \(record.serverName)")
+            localError(413, keepAlive: false)
+            return
+        }
+        if let action = locationConfig?.returnAction {
+            returnResponse(action)
+            return
+        }
+        if let proxyPass = locationConfig?.proxyPass {
+            startProxy(proxyPass)
+            return
+        }
+        serveStatic(record)
+    }
+
+    // MARK: static files
+
+    /// A file being sent; the descriptor closes when the body is done or the session ends.
+    private final class FileBody {
+        let fd: OwnedFD
+        var offset: Int64 = 0
+        var remaining: Int
+
+        init(fd: consuming OwnedFD, remaining: Int) {
+            self.fd = fd
+            self.remaining = remaining
+        }
+    }
+
+    private var fileBody: FileBody?
+    /// Bytes of the current response sent by sendfile.
+    private var staticBytes: UInt64?
+
+    private func serveStatic(_ record: HTTPExchangeRecord) {
+        let method = record.text(record.head.method)
+        guard method == "GET" || method == "HEAD" else {
+            localError(405, keepAlive: keepAlive)
+            return
+        }
+        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        let since = record.fieldValues(Array("if-modified-since".utf8)).first.flatMap { HTTPDate.parse(record.text($0)) }
+        let outcome = StaticFiles.open(
+            root: settings.root, evaluator: evaluator, uri: record.uri, locationPrefix: locationConfig?.pattern,
+            index: settings.index.map(evaluator.evaluateString), ifModifiedSince: since,
+            configDirectory: worker.configDirectory, directories: &worker.staticDirectories)
+        switch outcome {
+        case .status(let code):
+            if code == 404 { log.error("open() \"\(record.uri)\" failed (2: No such file or directory)\(context())") }
+            localError(code, keepAlive: keepAlive)
+        case .addSlash:
+            redirect(301, to: record.uri + "/" + (record.head.query.map { "?" + record.text($0) } ?? ""))
+        case .notModified(let modified):
+            localResponse(304, contentType: nil, body: [], keepAlive: keepAlive,
+                          extra: [(Array("Last-Modified".utf8), Array(HTTPDate.format(modified).utf8))])
+        case .file(let fd, let size, let modified, let contentType):
+            let owned = OwnedFD(fd)
+            localResponse(200, contentType: contentType, body: [], keepAlive: keepAlive, contentLength: size,
+                          extra: [(Array("Last-Modified".utf8), Array(HTTPDate.format(modified).utf8)),
+                                  (Array("Accept-Ranges".utf8), Array("none".utf8))])
+            if !record.head.isHEAD && size > 0 {
+                fileBody = FileBody(fd: owned, remaining: size)
+                staticBytes = UInt64(size)
+                record.bodyBytesSent = UInt64(size)
+                record.bytesSent += UInt64(size)
+            }
+        }
+    }
+
+    /// Sends file bytes with sendfile(2): they go from the page cache to the socket without
+    /// entering user space.
+    private func pumpFile() throws(SysError) -> Bool {
+        guard let body = fileBody else { return false }
+        var progressed = false
+        while body.remaining > 0 {
+            let result = try Sys.sendfile(to: client.fd, from: body.fd.raw, offset: &body.offset, count: min(body.remaining, 1 << 20))
+            guard case .value(let n) = result, n > 0 else { break }
+            body.remaining -= n
+            progressed = true
+        }
+        if body.remaining == 0 { fileBody = nil }
+        return progressed
+    }
+
+    private static func primaryName(_ server: HTTPServerConfig) -> String {
+        for name in server.serverNames {
+            if case .exact(let text) = name { return text }
+        }
+        return ""
+    }
+
+    // MARK: local responses
+
+    private func returnResponse(_ action: ReturnAction) {
+        guard let record else { return }
+        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        if action.isRedirect {
+            redirect(action.code, to: action.text.map(evaluator.evaluateString) ?? "")
+        } else if let text = action.text {
+            localResponse(action.code, contentType: "text/plain", body: evaluator.evaluate(text), keepAlive: keepAlive)
+        } else if action.code >= 400 {
+            localError(action.code, keepAlive: keepAlive)
+        } else {
+            localResponse(action.code, contentType: nil, body: [], keepAlive: keepAlive)
+        }
+    }
+
+    private func redirect(_ code: Int, to target: String) {
+        var location = target
+        if location.hasPrefix("/"), let record {
+            location = "http://\(record.host.isEmpty ? serverAddress.ip : record.host)"
+                + (serverAddress.port == 80 ? "" : ":\(serverAddress.port)") + location
+        }
+        localResponse(code, contentType: "text/html", body: Array(HTTPStatus.errorPage(code).utf8),
+                      keepAlive: keepAlive, extra: [(Array("Location".utf8), Array(location.utf8))])
+    }
+
+    private func localError(_ code: Int, keepAlive: Bool) {
+        localResponse(code, contentType: "text/html", body: Array(HTTPStatus.errorPage(code).utf8), keepAlive: keepAlive)
+    }
+
+    /// Writes a response the router made itself. A request body not read yet would be taken
+    /// for the next request, so such a connection closes after the response.
+    private func localResponse(_ code: Int, contentType: String?, body: [UInt8], keepAlive wanted: Bool,
+                               contentLength: Int? = nil, extra: [(name: [UInt8], value: [UInt8])] = []) {
+        keepAlive = wanted && !clientBodyPending
+        let isHEAD = record?.head.isHEAD ?? false
+        var head: [UInt8] = []
+        head.append(ascii: "HTTP/1.1 \(code) \(HTTPStatus.reason(code))\r\n")
+        head.appendField("Server".utf8, "switchyard".utf8)
+        head.appendField("Date".utf8, worker.timeCache(loop.now).httpDate.utf8)
+        if let contentType, HTTPStatus.allowsBody(code) { head.appendField("Content-Type".utf8, contentType.utf8) }
+        if HTTPStatus.allowsBody(code) { head.appendField("Content-Length".utf8, String(contentLength ?? body.count).utf8) }
+        for field in extra { head.appendField(field.name, field.value) }
+        if let record { appendAddedHeaders(status: code, record: record, into: &head) }
+        head.appendField("Connection".utf8, (keepAlive ? "keep-alive" : "close").utf8)
+        head.append(ascii: "\r\n")
+        let headCount = head.count
+        if !isHEAD && HTTPStatus.allowsBody(code) { head.append(contentsOf: body) }
+        record?.status = code
+        record?.bytesSent = UInt64(head.count)
+        record?.bodyBytesSent = UInt64(head.count - headCount)
+        out.append(head)
+        phase = .responding
+        loop.arm(timer, afterMs: 60_000)
+    }
+
+    private func appendAddedHeaders(status: Int, record: HTTPExchangeRecord, into head: inout [UInt8]) {
+        let applies = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].contains(status)
+        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        for field in settings.addHeaders where field.always || applies {
+            let value = evaluator.evaluate(field.value)
+            if !value.isEmpty { head.appendField(field.name.utf8, value) }
+        }
+    }
+
+    private func respond() -> Bool {
+        do {
+            var progressed = false
+            if !out.isEmpty, try out.flush(to: client) > 0 { progressed = true }
+            if out.isEmpty, fileBody != nil, try pumpFile() { progressed = true }
+            if progressed { loop.touch(timer, afterMs: 60_000) }
+            if out.isEmpty && fileBody == nil {
+                finishRequest()
+                return true
+            }
+            return progressed
+        } catch {
+            close()
+            return false
+        }
+    }
+
+    // MARK: proxying
+
+    private func startProxy(_ proxyPass: ProxyPassConfig) {
+        guard let record, let index = worker.httpGroupIndex(proxyPass.target) else {
+            localError(502, keepAlive: false)
+            return
+        }
+        record.proxyHost = proxyPass.proxyHost
+        let group = worker.httpGroups[index]
+        tried.removeAll()
+        let limit = settings.proxyNextUpstreamTries
+        triesLeft = limit > 0 ? limit : group.spec.peers.count
+        sendContinue = record.head.expectsContinue && record.head.version.isAtLeast1_1
+        connectNext(group)
+    }
+
+    private func connectNext(_ group: UpstreamGroup) {
+        guard let record else { return }
+        let deadline = settings.proxyNextUpstreamTimeout.milliseconds
+        let outOfTime = deadline > 0 && loop.now - record.startedMs >= deadline
+        guard triesLeft > 0, !outOfTime, let peer = group.balancer.next(now: loop.now, tried: tried) else {
+            if tried.isEmptyFor(Array(group.spec.peers.indices)) {
+                log.error("no live upstreams while connecting to upstream\(context())")
+            }
+            localError(upstreamTimedOut ? 504 : 502, keepAlive: false)
+            return
+        }
+        tried.insert(peer)
+        triesLeft -= 1
+        upstreamTimedOut = false
+        let address = group.spec.peers[peer].address
+        let fd: Int32
+        do {
+            fd = try Sys.socket(family: address.family, type: Int32(SOCK_STREAM.rawValue))
+        } catch {
+            log.alert("\(error) while connecting to upstream\(context())")
+            localError(502, keepAlive: false)
+            return
+        }
+        try? Sys.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+        let leg = UpstreamLeg(group: group, peer: peer, fd: OwnedFD(fd), ringSize: 16384, now: loop.now)
+        upstream = leg
+        record.upstreamAddress = address.description
+        buildUpstreamRequest(leg)
+        phase = .connecting
+        do {
+            try loop.register(fd: fd, interest: .writable, handler: self)
+            if case .value = try Sys.connect(fd, to: address) {
+                leg.connected = true
+                phase = .exchanging
+            }
+            loop.arm(timer, afterMs: settings.proxyConnectTimeout.milliseconds)
+        } catch {
+            upstreamFailed(error, timedOut: false)
+        }
+    }
+
+    private var upstreamTimedOut = false
+
+    private func buildUpstreamRequest(_ leg: UpstreamLeg) {
+        guard let record, let proxyPass = locationConfig?.proxyPass else { return }
+        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        var fields: [(name: [UInt8], value: [UInt8])] = []
+        for field in settings.proxyHeadersWithDefaults {
+            fields.append((Array(field.name.utf8), evaluator.evaluate(field.value)))
+        }
+        let plan = UpstreamRequestPlan(
+            uri: ProxyPassURI.target(proxyPass: proxyPass, location: locationConfig, record: record),
+            version: settings.proxyHTTPVersion == .http1_1 || record.head.isChunked ? .http1_1 : .http1_0,
+            setFields: fields, passRequestHeaders: settings.proxyPassRequestHeaders,
+            passRequestBody: settings.proxyPassRequestBody)
+        var head: [UInt8] = []
+        record.withHead { RequestHeadBuilder.build(record.head, buffer: $0, plan: plan, into: &head) }
+        leg.requestOut.append(head)
+        leg.requestBody = makeRequestBody(leg, record: record)
+    }
+
+    private func makeRequestBody(_ leg: UpstreamLeg, record: HTTPExchangeRecord) -> BodyFlow? {
+        let framer: any BodyFramer
+        switch record.head.bodyFraming {
+        case .none: return nil
+        case .contentLength(let length): framer = LengthFramer(length: UInt64(length))
+        case .chunked: framer = ChunkedFramer()
+        }
+        return BodyFlow(source: client, ring: clientRing, destination: leg.transport, framer: framer)
+    }
+
+    /// One pass over the exchange: request head and body out, response head and body back.
+    private func exchange() -> Bool {
+        guard let leg = upstream else { return false }
+        var progressed = false
+        do {
+            if !leg.requestOut.isEmpty {
+                if try leg.requestOut.flush(to: leg.transport) > 0 { progressed = true }
+            }
+            if leg.requestOut.isEmpty && sendContinue && leg.response == nil {
+                sendContinue = false
+                out.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                progressed = true
+            }
+            if leg.requestOut.isEmpty, let body = leg.requestBody, body.end == nil, !leg.answered || leg.response != nil {
+                if try body.pump(sourceSide: .client, destinationSide: .upstream) > 0 { progressed = true }
+                if body.end != nil { clientBodyPending = false; progressed = true }
+            }
+        } catch let failure as BodyFlowFailure {
+            if failure.side == .client {
+                log.info("client prematurely closed connection while sending request body\(context())")
+                close()
+                return false
+            }
+            return upstreamError(failure)
+        } catch {
+            upstreamFailed(error as? SysError, timedOut: false)
+            return false
+        }
+        if leg.response == nil {
+            switch readResponseHead(leg) {
+            case .progressed: progressed = true
+            case .waiting: break
+            case .failed: return false
+            }
+        }
+        do {
+            if !out.isEmpty {
+                let n = try out.flush(to: client)
+                if n > 0 { progressed = true; record?.bytesSent += UInt64(n) }
+            }
+            if out.isEmpty, let body = leg.responseBody, body.end == nil {
+                let n = try body.pump(sourceSide: .upstream, destinationSide: .client)
+                if n > 0 {
+                    progressed = true
+                    record?.bytesSent += UInt64(n)
+                    record?.bodyBytesSent += UInt64(n)
+                }
+                if body.end != nil { progressed = true }
+            }
+        } catch let failure as BodyFlowFailure {
+            if failure.side == .client {
+                log.info("client closed connection while sending response\(context())")
+            } else {
+                log.error("\(failure) while reading upstream\(context())")
+            }
+            close()
+            return false
+        } catch {
+            close()
+            return false
+        }
+        if progressed { loop.touch(timer, afterMs: settings.proxyReadTimeout.milliseconds) }
+        if leg.responseDone && out.isEmpty {
+            if !leg.requestDone { keepAlive = false }
+            record?.upstreamResponseMs = loop.now - leg.connectStartedMs
+            finishRequest()
+            return true
+        }
+        return progressed
+    }
+
+    private enum HeadStep { case progressed, waiting, failed }
+
+    private func readResponseHead(_ leg: UpstreamLeg) -> HeadStep {
+        guard let record else { return .failed }
+        var progressed = false
+        while leg.response == nil {
+            if !leg.ring.isEmpty {
+                leg.ring.linearize()
+                switch leg.parser.parse(leg.ring.readableRegion) {
+                case .complete(let head, let length):
+                    leg.parser.reset()
+                    let bytes = Array(leg.ring.readableRegion[0..<length])
+                    leg.ring.didRead(length)
+                    if head.isInformational && !head.isSwitchingProtocols {
+                        progressed = true  // 100 Continue and friends: ours went out already
+                        continue
+                    }
+                    if head.isSwitchingProtocols {
+                        log.error("upstream sent 101 Switching Protocols, not supported before the WebSocket issue\(context())")
+                        return failResponse(leg, status: 502)
+                    }
+                    acceptResponse(head, bytes: bytes, leg: leg, record: record)
+                    return .progressed
+                case .invalid(let error):
+                    log.error("upstream sent invalid header: \(error.reason) while reading response header from upstream\(context())")
+                    return failResponse(leg, status: 502, retry: .invalidHeader)
+                case .needMoreBytes:
+                    break
+                }
+            }
+            guard leg.ring.writableCount > 0 else {
+                log.error("upstream sent too big header while reading response header from upstream\(context())")
+                return failResponse(leg, status: 502, retry: .invalidHeader)
+            }
+            let result: IOResult<Int>
+            do { result = try leg.transport.read(into: leg.ring.writableRegion) } catch {
+                upstreamFailed(error, timedOut: false)
+                return .failed
+            }
+            switch result {
+            case .value(0):
+                log.error("upstream prematurely closed connection while reading response header from upstream\(context())")
+                return failResponse(leg, status: 502, retry: .error)
+            case .value(let n):
+                leg.ring.didWrite(n)
+                progressed = true
+            case .wouldBlock:
+                return progressed ? .progressed : .waiting
+            }
+        }
+        return .progressed
+    }
+
+    private func acceptResponse(_ head: ResponseHead, bytes: [UInt8], leg: UpstreamLeg, record: HTTPExchangeRecord) {
+        leg.response = head
+        leg.answered = true
+        record.upstreamStatus = head.status
+        record.status = head.status
+        let framing = head.bodyFraming(requestMethodIsHEAD: record.head.isHEAD)
+        // An HTTP/1.0 client cannot take chunked coding: it gets the payload, delimited by close.
+        let dechunk = framing == .chunked && !record.head.version.isAtLeast1_1
+        if framing == .untilClose || dechunk { keepAlive = false }
+        var hidden = ClientResponsePlan.defaultHidden + settings.proxyHideHeaders.map { Array($0.utf8) }
+        let passed = settings.proxyPassHeaders.map { Array($0.utf8) }
+        hidden.removeAll { passed.contains($0) }
+        var added: [(name: [UInt8], value: [UInt8])] = []
+        let applies = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].contains(head.status)
+        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        for field in settings.addHeaders where field.always || applies {
+            let value = evaluator.evaluate(field.value)
+            if !value.isEmpty { added.append((Array(field.name.utf8), value)) }
+        }
+        let plan = ClientResponsePlan(keepAlive: keepAlive, hidden: hidden, added: added,
+                                      date: worker.timeCache(loop.now).httpDate)
+        var plan2 = plan
+        plan2.dechunked = dechunk
+        var headOut: [UInt8] = []
+        bytes.withUnsafeBytes { ResponseHeadBuilder.build(head, buffer: $0, plan: plan2, into: &headOut) }
+        out.append(headOut)
+        switch framing {
+        case .none:
+            leg.responseBody = nil
+        case .contentLength(let length):
+            leg.responseBody = BodyFlow(source: leg.transport, ring: leg.ring, destination: client, framer: LengthFramer(length: UInt64(length)))
+        case .chunked:
+            leg.responseBody = BodyFlow(source: leg.transport, ring: leg.ring, destination: client, framer: ChunkedFramer(),
+                                        transform: dechunk ? ChunkPayloadExtractor() : nil)
+        case .untilClose:
+            leg.responseBody = BodyFlow(source: leg.transport, ring: leg.ring, destination: client, framer: UntilCloseFramer())
+        }
+    }
+
+    /// A failure before any response byte reached the client: try the next peer when
+    /// `proxy_next_upstream` allows it, else answer with `status`.
+    private func failResponse(_ leg: UpstreamLeg, status: Int, retry: NextUpstreamConditions = []) -> HeadStep {
+        leg.group.balancer.report(leg.peer, failed: true, now: loop.now)
+        dropUpstream()
+        if canRetry(retry) {
+            phase = .connecting
+            connectNext(leg.group)
+        } else {
+            localError(status, keepAlive: false)
+        }
+        return .failed
+    }
+
+    private func canRetry(_ condition: NextUpstreamConditions) -> Bool {
+        guard let record, !condition.isEmpty, settings.proxyNextUpstream.contains(condition), triesLeft > 0 else { return false }
+        // The body went out already and was not kept: it cannot be sent twice.
+        if let body = upstreamBodySent, body { return false }
+        let method = record.text(record.head.method)
+        let idempotent = !["POST", "LOCK", "PATCH"].contains(method)
+        return idempotent || settings.proxyNextUpstream.contains(.nonIdempotent)
+    }
+
+    private var upstreamBodySent: Bool? {
+        guard let record else { return nil }
+        return record.head.bodyFraming != .none
+    }
+
+    private func upstreamError(_ failure: BodyFlowFailure) -> Bool {
+        log.error("\(failure) while sending request to upstream\(context())")
+        if let leg = upstream, !leg.answered {
+            _ = failResponse(leg, status: 502)
+        } else {
+            close()
+        }
+        return false
+    }
+
+    /// Connecting or talking to the upstream failed (`error` nil for a timeout).
+    private func upstreamFailed(_ error: SysError?, timedOut: Bool) {
+        guard let leg = upstream else { return }
+        if let error {
+            log.error("\(error) while connecting to upstream\(context())")
+        } else {
+            log.error("upstream timed out (110: Connection timed out) while \(leg.connected ? "reading response header from" : "connecting to") upstream\(context())")
+        }
+        upstreamTimedOut = timedOut
+        worker.metrics.upstreamFailures.add(1, ordering: .relaxed)
+        if leg.answered {
+            close()
+            return
+        }
+        _ = failResponse(leg, status: timedOut ? 504 : 502, retry: timedOut ? .timeout : .error)
+    }
+
+    private func dropUpstream() {
+        guard let leg = upstream else { return }
+        loop.deregister(fd: leg.raw)
+        leg.fd = nil
+        upstream = nil
+    }
+
+    private func context() -> String {
+        var text = ", client: \(clientAddress), server: \(record?.serverName ?? "")"
+        if let record {
+            text += ", request: \"\(record.text(record.head.method)) \(record.text(record.head.target)) \(record.head.version)\""
+            if !record.upstreamAddress.isEmpty { text += ", upstream: \"\(record.upstreamAddress)\"" }
+        }
+        return text
+    }
+
+    // MARK: the end of a request
+
+    private func finishRequest() {
+        if let record {
+            worker.accessLog(record, settings: settings, http: http)
+            // Everything but sendfile'd file bytes went through user space.
+            var copied = record.bytesSent - (staticBytes ?? 0)
+            if let body = upstream?.requestBody { copied += body.bytes }
+            worker.metrics.bytesCopied.add(copied, ordering: .relaxed)
+        }
+        staticBytes = nil
+        dropUpstream()
+        record = nil
+        if !keepAlive || clientBodyPending {
+            close()
+            return
+        }
+        phase = .readingHead
+        loop.arm(timer, afterMs: settings.keepaliveTimeout.timeout.milliseconds)
+    }
+
+    private func close() {
+        guard phase != .closed else { return }
+        phase = .closed
+        fileBody = nil
+        loop.disarm(timer)
+        dropUpstream()
+        if let fd = clientFD?.raw { loop.deregister(fd: fd) }
+        clientFD = nil
+        worker.sessionEnded(self)
+    }
+
+    func abort(_ reason: String) {
+        close()
+    }
+
+    /// Graceful stop: a connection idle between requests closes now; one busy with a
+    /// request closes when that request is done.
+    func quit() {
+        keepAlive = false
+        if phase == .readingHead && clientRing.isEmpty { close() }
+    }
+}
+
+@available(*, unavailable)
+extension HTTPSession: Sendable {}

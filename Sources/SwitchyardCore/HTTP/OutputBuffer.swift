@@ -1,0 +1,47 @@
+import Glibc
+import SwitchyardReactor
+
+/// Bytes the session made itself (a rebuilt head, an error page) waiting to be written,
+/// with the partial-write offset.
+struct OutputBuffer {
+    private(set) var bytes: [UInt8] = []
+    private var offset = 0
+
+    var isEmpty: Bool { offset == bytes.count }
+    var pendingCount: Int { bytes.count - offset }
+
+    mutating func append(_ more: [UInt8]) {
+        if isEmpty {
+            bytes = more
+            offset = 0
+        } else {
+            bytes.append(contentsOf: more)
+        }
+    }
+
+    /// Writes what the socket takes. Returns the bytes written; `.wouldBlock` leaves the rest.
+    mutating func flush(to transport: Transport) throws(SysError) -> Int {
+        var written = 0
+        while offset < bytes.count {
+            let start = offset
+            let result: IOResult<Int>
+            do {
+                result = try bytes.withUnsafeBytes { raw in
+                    try transport.write(UnsafeRawBufferPointer(rebasing: raw[start...]))
+                }
+            } catch let error as SysError {
+                throw error
+            } catch {
+                preconditionFailure("Transport.write throws only SysError")
+            }
+            guard case .value(let n) = result else { break }
+            offset += n
+            written += n
+        }
+        if isEmpty {
+            bytes.removeAll(keepingCapacity: true)
+            offset = 0
+        }
+        return written
+    }
+}

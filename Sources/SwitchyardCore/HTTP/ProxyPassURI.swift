@@ -1,0 +1,51 @@
+import SwitchyardConfig
+
+/// nginx's rule for the URI sent upstream. Without a URI part in `proxy_pass`, the request
+/// URI goes as the client sent it. With one, the part of the normalized URI that matched the
+/// location prefix is replaced by it, and the arguments follow.
+enum ProxyPassURI {
+    static func target(proxyPass: ProxyPassConfig, location: LocationConfig?, record: HTTPExchangeRecord) -> [UInt8] {
+        guard let replacement = proxyPass.uri else {
+            return record.withHead { Array($0[record.head.target.range]) }
+        }
+        var path = replacement
+        if let location, !location.modifier.isRegex, record.uri.hasPrefix(location.pattern) {
+            path += escape(String(record.uri.dropFirst(location.pattern.count)))
+        } else {
+            path += escape(record.uri)
+        }
+        if let query = record.head.query {
+            return Array(path.utf8) + [UInt8(ascii: "?")] + record.withHead { Array($0[query.range]) }
+        }
+        return Array(path.utf8)
+    }
+
+    /// Re-escapes a decoded path for the request line: what is not a safe path byte becomes
+    /// `%XX`, so a decoded space or `?` cannot change the request's meaning upstream.
+    static func escape(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            if isSafe(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 15, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
+    /// RFC 3986 pchar without `%` (already decoded) plus `/`.
+    private static func isSafe(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"),
+             UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+             UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"):
+            true
+        default:
+            false
+        }
+    }
+}

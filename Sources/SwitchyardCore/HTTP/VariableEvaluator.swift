@@ -1,0 +1,160 @@
+import Glibc
+import SwitchyardConfig
+import SwitchyardReactor
+import SwitchyardWire
+
+/// Turns compiled values (`proxy_set_header`, `return`, `log_format`, `map` keys) into bytes
+/// for one request. Names were resolved at load (`VariableRef`), so nothing is looked up by
+/// name here.
+struct VariableEvaluator {
+    let http: HTTPConfig
+    let record: HTTPExchangeRecord
+    let nowMs: Int64
+
+    func evaluate(_ value: CompiledValue) -> [UInt8] {
+        var out: [UInt8] = []
+        append(value, to: &out)
+        return out
+    }
+
+    func evaluateString(_ value: CompiledValue) -> String {
+        String(decoding: evaluate(value), as: UTF8.self)
+    }
+
+    func append(_ value: CompiledValue, to out: inout [UInt8]) {
+        for part in value.parts {
+            switch part {
+            case .literal(let text): out.append(contentsOf: text.utf8)
+            case .variable(let ref): out.append(contentsOf: self.value(of: ref))
+            }
+        }
+    }
+
+    func value(of ref: VariableRef) -> [UInt8] {
+        switch ref {
+        case .httpHeader(let name):
+            let separator: [UInt8] = name == "cookie" ? [59, 32] : [44, 32]  // "; " or ", "
+            return join(record.fieldValues(Array(name.utf8)), separator: separator)
+        case .cookie(let name):
+            return Self.cookie(named: name, in: join(record.fieldValues(Array("cookie".utf8)), separator: [59, 32]))
+        case .arg(let name):
+            guard let query = record.head.query else { return [] }
+            return record.withHead { Self.argument(named: name, in: Array($0[query.range])) }
+        case .map(let index):
+            if let cached = record.mapCache[index] { return cached }
+            let map = http.maps[index]
+            let result = map.lookup(evaluateString(map.source))
+            let saved = record.captures
+            if let captures = result.captures { record.captures = captures }
+            let value = evaluate(result.value)
+            record.captures = saved
+            if !map.isVolatile { record.mapCache[index] = value }
+            return value
+        case .capture(let n):
+            return Array((record.captures?.group(n) ?? "").utf8)
+        case .binaryRemoteAddr:
+            return Self.binary(record.clientAddress.ip)
+        case .namedCapture(let name):
+            return Array((record.captures?.named[name] ?? "").utf8)
+        default:
+            return Array(text(of: ref).utf8)
+        }
+    }
+
+    /// The variables whose value is plain text computed from the record.
+    private func text(of ref: VariableRef) -> String {
+        switch ref {
+        case .host: return record.host
+        case .args: return record.head.query.map(record.text) ?? ""
+        case .isArgs: return record.head.query == nil ? "" : "?"
+        case .requestURI: return record.text(record.head.target)
+        case .uri: return record.uri
+        case .request:
+            return "\(record.text(record.head.method)) \(record.text(record.head.target)) \(record.head.version)"
+        case .requestMethod: return record.text(record.head.method)
+        case .scheme: return "http"
+        case .serverName: return record.serverName
+        case .serverPort: return String(record.serverAddress.port)
+        case .serverAddr: return record.serverAddress.ip
+        case .remoteAddr: return record.clientAddress.ip
+        case .remotePort: return String(record.clientAddress.port)
+        case .binaryRemoteAddr: return ""  // bytes, not text: see value(of:)
+        case .remoteUser: return ""
+        case .proxyAddXForwardedFor:
+            let existing = join(record.fieldValues(Array("x-forwarded-for".utf8)), separator: [44, 32])
+            return existing.isEmpty ? record.clientAddress.ip : String(decoding: existing, as: UTF8.self) + ", " + record.clientAddress.ip
+        case .proxyHost: return record.proxyHost
+        case .upstreamAddr: return record.upstreamAddress
+        case .upstreamStatus: return record.upstreamStatus == 0 ? "" : String(record.upstreamStatus)
+        case .upstreamResponseTime: return record.upstreamResponseMs.map(Self.seconds) ?? ""
+        case .upstreamConnectTime: return record.upstreamConnectMs.map(Self.seconds) ?? ""
+        case .status: return String(record.status)
+        case .bodyBytesSent: return String(record.bodyBytesSent)
+        case .bytesSent: return String(record.bytesSent)
+        case .requestTime: return Self.seconds(max(0, nowMs - record.startedMs))
+        case .requestLength: return String(record.requestLength)
+        case .timeLocal: return HTTPDate.common(TimeCache.now().seconds)
+        case .timeISO8601: return HTTPDate.iso8601(TimeCache.now().seconds)
+        case .msec:
+            let now = TimeCache.now()
+            return "\(now.seconds).\(Self.threeDigits(now.milliseconds))"
+        case .connection: return String(record.connectionNumber)
+        case .connectionRequests: return String(record.connectionRequests)
+        case .httpHeader, .cookie, .arg, .map, .capture, .namedCapture: return ""
+        }
+    }
+
+    private func join(_ ranges: [ByteRange], separator: [UInt8]) -> [UInt8] {
+        record.withHead { buffer in
+            var out: [UInt8] = []
+            for (i, range) in ranges.enumerated() {
+                if i > 0 { out.append(contentsOf: separator) }
+                out.append(contentsOf: buffer[range.range])
+            }
+            return out
+        }
+    }
+
+    /// `1.234`: nginx's seconds-with-milliseconds.
+    static func seconds(_ ms: Int64) -> String {
+        "\(ms / 1000).\(threeDigits(Int(ms % 1000)))"
+    }
+
+    private static func threeDigits(_ value: Int) -> String {
+        value < 10 ? "00\(value)" : value < 100 ? "0\(value)" : "\(value)"
+    }
+
+    /// The value of cookie `name` in a Cookie header value (`a=1; b=2`).
+    static func cookie(named name: String, in header: [UInt8]) -> [UInt8] {
+        let wanted = Array(name.utf8)
+        for pair in header.split(separator: 59) {  // ';'
+            var item = pair[...]
+            while item.first == 32 { item = item.dropFirst() }
+            guard let equals = item.firstIndex(of: 61) else { continue }  // '='
+            if Array(item[item.startIndex..<equals]) == wanted { return Array(item[(equals + 1)...]) }
+        }
+        return []
+    }
+
+    /// The value of argument `name` in a query string (`a=1&b=2`), as sent (not decoded),
+    /// the name compared case-insensitively as nginx does.
+    static func argument(named name: String, in query: [UInt8]) -> [UInt8] {
+        let wanted = ASCIIText.lowercased(name)
+        for pair in query.split(separator: 38, omittingEmptySubsequences: true) {  // '&'
+            let equals = pair.firstIndex(of: 61) ?? pair.endIndex
+            if pair[pair.startIndex..<equals].map(ASCIIText.lowercased) == wanted {
+                return equals == pair.endIndex ? [] : Array(pair[(equals + 1)...])
+            }
+        }
+        return []
+    }
+
+    /// The address in network byte order: 4 bytes for IPv4, 16 for IPv6.
+    static func binary(_ ip: String) -> [UInt8] {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, ip, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, ip, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
+        return []
+    }
+}

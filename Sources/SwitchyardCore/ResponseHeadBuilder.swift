@@ -1,0 +1,59 @@
+import SwitchyardWire
+
+/// How the client-facing response head is shaped.
+struct ClientResponsePlan {
+    /// Whether the client connection stays open after this response.
+    var keepAlive: Bool
+    /// Lower-case names not passed from the upstream (`proxy_hide_header`, nginx's defaults,
+    /// minus `proxy_pass_header`).
+    var hidden: [[UInt8]]
+    /// `add_header` fields that apply to this status, evaluated.
+    var added: [(name: [UInt8], value: [UInt8])]
+    /// The cached `Date` value for this second.
+    var date: String
+    /// The chunked body goes out de-chunked (an HTTP/1.0 client), delimited by close.
+    var dechunked = false
+
+    /// Fields nginx does not pass from an upstream by default; it sends its own Server and Date.
+    static let defaultHidden: [[UInt8]] = ["date", "server", "x-pad", "x-accel-expires", "x-accel-redirect",
+                                           "x-accel-limit-rate", "x-accel-buffering", "x-accel-charset"]
+        .map { Array($0.utf8) }
+}
+
+/// Rebuilds an upstream's response head for the client: hop-by-hop fields removed, hidden
+/// fields dropped, the proxy's own Server, Date and Connection, then `add_header`.
+enum ResponseHeadBuilder {
+    static func build(_ head: ResponseHead, buffer: UnsafeRawBufferPointer, plan: ClientResponsePlan, into out: inout [UInt8]) {
+        out.append(ascii: "HTTP/1.1 \(head.status) ")
+        if head.reason.isEmpty {
+            out.append(ascii: HTTPStatus.reason(head.status))
+        } else {
+            out.append(contentsOf: buffer[head.reason.range])
+        }
+        out.append(ascii: "\r\n")
+        out.appendField("Server".utf8, "switchyard".utf8)
+        out.appendField("Date".utf8, plan.date.utf8)
+
+        var suppressed = HopByHop.fixed
+        suppressed.append(contentsOf: HopByHop.named(by: head.headers, in: buffer))
+        suppressed.append(contentsOf: plan.hidden)
+        suppressed.append(Array("content-length".utf8))
+        for field in head.headers where !HopByHop.contains(suppressed, field.name, in: buffer) {
+            out.appendField(buffer[field.name.range], buffer[field.value.range])
+        }
+        // Framing is forwarded unchanged, so its fields are re-stated from the parsed head.
+        if head.isChunked {
+            if !plan.dechunked { out.appendField("Transfer-Encoding".utf8, "chunked".utf8) }
+        } else if let length = head.contentLength {
+            out.appendField("Content-Length".utf8, String(length).utf8)
+        }
+        if head.isSwitchingProtocols {
+            if let upgrade = head.upgrade { out.appendField("Upgrade".utf8, buffer[upgrade.range]) }
+            out.appendField("Connection".utf8, "upgrade".utf8)
+        } else {
+            out.appendField("Connection".utf8, (plan.keepAlive ? "keep-alive" : "close").utf8)
+        }
+        for field in plan.added { out.appendField(field.name, field.value) }
+        out.append(ascii: "\r\n")
+    }
+}
