@@ -13,6 +13,9 @@ struct ClientResponsePlan {
     var date: String
     /// The chunked body goes out de-chunked (an HTTP/1.0 client), delimited by close.
     var dechunked = false
+    /// `proxy_redirect`: a `Location` or `Refresh` value starting with `from` (compared
+    /// ignoring case) gets `to` in place of that prefix.
+    var redirect: (from: [UInt8], to: [UInt8])?
 
     /// Fields nginx does not pass from an upstream by default; it sends its own Server and Date.
     static let defaultHidden: [[UInt8]] = ["date", "server", "x-pad", "x-accel-expires", "x-accel-redirect",
@@ -39,7 +42,13 @@ enum ResponseHeadBuilder {
         suppressed.append(contentsOf: plan.hidden)
         suppressed.append(Array("content-length".utf8))
         for field in head.headers where !HopByHop.contains(suppressed, field.name, in: buffer) {
-            out.appendField(buffer[field.name.range], buffer[field.value.range])
+            if let redirect = plan.redirect,
+               field.name.equalsCaseInsensitive("location", in: buffer) || field.name.equalsCaseInsensitive("refresh", in: buffer),
+               let rewritten = rewrite(field.value, in: buffer, redirect) {
+                out.appendField(buffer[field.name.range], rewritten)
+            } else {
+                out.appendField(buffer[field.name.range], buffer[field.value.range])
+            }
         }
         // Framing is forwarded unchanged, so its fields are re-stated from the parsed head.
         if head.isChunked {
@@ -55,5 +64,27 @@ enum ResponseHeadBuilder {
         }
         for field in plan.added { out.appendField(field.name, field.value) }
         out.append(ascii: "\r\n")
+    }
+
+    /// The value with the redirect applied, or nil when it does not start with `from`. In a
+    /// Refresh value (`5; url=...`) the URL after `url=` is what is compared.
+    private static func rewrite(_ value: ByteRange, in buffer: UnsafeRawBufferPointer, _ redirect: (from: [UInt8], to: [UInt8])) -> [UInt8]? {
+        let bytes = Array(buffer[value.range])
+        var start = 0
+        if let marker = find(Array("url=".utf8), in: bytes) { start = marker + 4 }
+        guard bytes.count - start >= redirect.from.count else { return nil }
+        for (i, byte) in redirect.from.enumerated() where ASCIIText.lowercased(bytes[start + i]) != ASCIIText.lowercased(byte) {
+            return nil
+        }
+        return Array(bytes[..<start]) + redirect.to + Array(bytes[(start + redirect.from.count)...])
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for i in 0...(haystack.count - needle.count)
+        where zip(needle, haystack[i...]).allSatisfy({ ASCIIText.lowercased($1) == $0 }) {
+            return i
+        }
+        return nil
     }
 }

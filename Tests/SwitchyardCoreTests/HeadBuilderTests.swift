@@ -108,4 +108,27 @@ struct ResponseHeadBuilderTests {
                 + "Upgrade: websocket\r\nConnection: upgrade\r\n\r\n")
         }
     }
+
+    /// `proxy_redirect default`: a Location (or Refresh url=) starting with the proxy_pass URL
+    /// is rewritten to the location's prefix; other redirects pass unchanged.
+    @Test func proxyRedirectRewritesLocation() {
+        let response = "HTTP/1.1 302 Found\r\nLocation: http://app/two/next?x=1\r\nRefresh: 5; url=http://APP/two/r\r\n"
+            + "Content-Length: 0\r\n\r\n"
+        parseResponse(response) { head, buffer in
+            var plan = ClientResponsePlan(keepAlive: true, hidden: [], added: [], date: "d")
+            plan.redirect = (Array("http://app/two/".utf8), Array("/one/".utf8))
+            var out: [UInt8] = []
+            ResponseHeadBuilder.build(head, buffer: buffer, plan: plan, into: &out)
+            let text = String(decoding: out, as: UTF8.self)
+            #expect(text.contains("Location: /one/next?x=1\r\n"))
+            #expect(text.contains("Refresh: 5; url=/one/r\r\n"))
+        }
+        parseResponse("HTTP/1.1 302 Found\r\nLocation: https://elsewhere/two/\r\nContent-Length: 0\r\n\r\n") { head, buffer in
+            var plan = ClientResponsePlan(keepAlive: true, hidden: [], added: [], date: "d")
+            plan.redirect = (Array("http://app/two/".utf8), Array("/one/".utf8))
+            var out: [UInt8] = []
+            ResponseHeadBuilder.build(head, buffer: buffer, plan: plan, into: &out)
+            #expect(String(decoding: out, as: UTF8.self).contains("Location: https://elsewhere/two/\r\n"))
+        }
+    }
 }

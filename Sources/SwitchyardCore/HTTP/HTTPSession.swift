@@ -531,9 +531,12 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         switch record.head.bodyFraming {
         case .none: return nil
         case .contentLength(let length): framer = LengthFramer(length: UInt64(length))
-        case .chunked: framer = ChunkedFramer()
+        case .chunked: framer = ChunkedFramer(limit: settings.clientMaxBodySize)
         }
-        return BodyFlow(source: client, ring: clientRing, destination: leg.transport, framer: framer)
+        // `proxy_pass_request_body off`: the body is read and dropped, so it can neither reach
+        // the upstream nor be taken for the next request.
+        let destination: Transport = settings.proxyPassRequestBody ? leg.transport : DiscardTransport(fd: leg.transport.fd)
+        return BodyFlow(source: client, ring: clientRing, destination: destination, framer: framer)
     }
 
     /// One pass over the exchange: request head and body out, response head and body back.
@@ -555,6 +558,16 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             }
         } catch let failure as BodyFlowFailure {
             if failure.side == .client {
+                if case .framing(_, let problem) = failure, let leg = upstream, leg.response == nil {
+                    // A chunked body over client_max_body_size, or broken chunk framing: the
+                    // upstream has not answered, so the client still gets a status.
+                    let tooLarge = problem.description == ChunkedFramer.tooLarge
+                    log.error(tooLarge ? "client intended to send too large chunked body\(context())"
+                                       : "client sent invalid chunked body: \(problem)\(context())")
+                    dropUpstream()
+                    localError(tooLarge ? 413 : 400, keepAlive: false)
+                    return true
+                }
                 log.info("client prematurely closed connection while sending request body\(context())")
                 close()
                 return false
@@ -683,6 +696,11 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                                       date: worker.timeCache(loop.now).httpDate)
         var plan2 = plan
         plan2.dechunked = dechunk
+        // `proxy_redirect default`: the proxy_pass URL in a redirect becomes the location.
+        if settings.proxyRedirect == .default, let location = locationConfig, !location.modifier.isRegex,
+           let proxyPass = location.proxyPass, let uri = proxyPass.uri {
+            plan2.redirect = (Array("http://\(proxyPass.proxyHost)\(uri)".utf8), Array(location.pattern.utf8))
+        }
         var headOut: [UInt8] = []
         bytes.withUnsafeBytes { ResponseHeadBuilder.build(head, buffer: $0, plan: plan2, into: &headOut) }
         out.append(headOut)
