@@ -12,6 +12,20 @@ public struct PeerSpec: Sendable {
     public var failTimeoutMs: Int64
     public var backup: Bool
     public var down: Bool
+    /// The address as logs and `$upstream_addr` print it, formatted once at load.
+    public var addressText: String
+
+    public init(address: SocketAddress, name: String, weight: Int, maxFails: Int, failTimeoutMs: Int64,
+                backup: Bool, down: Bool) {
+        self.address = address
+        self.name = name
+        self.weight = weight
+        self.maxFails = maxFails
+        self.failTimeoutMs = failTimeoutMs
+        self.backup = backup
+        self.down = down
+        self.addressText = address.description
+    }
 }
 
 public struct UpstreamGroupSpec: Sendable {

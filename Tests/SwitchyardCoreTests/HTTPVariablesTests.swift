@@ -75,10 +75,10 @@ struct HTTPVariablesTests {
             """)
         let locations = config.servers[0].locations
         let r = try record("GET /one/a%20b/c?k=v HTTP/1.1\r\nHost: a\r\n\r\n")
-        let replaced = ProxyPassURI.target(proxyPass: try #require(locations[0].proxyPass), location: locations[0], record: r)
+        let replaced = ProxyPassURI.target(proxyPass: try #require(locations[0].proxyPass), locationPrefix: locations[0].pattern, record: r)
         #expect(String(decoding: replaced, as: UTF8.self) == "/two/a%20b/c?k=v")
         let raw = try record("GET /raw/x//y?z HTTP/1.1\r\nHost: a\r\n\r\n")
-        let passed = ProxyPassURI.target(proxyPass: try #require(locations[1].proxyPass), location: locations[1], record: raw)
+        let passed = ProxyPassURI.target(proxyPass: try #require(locations[1].proxyPass), locationPrefix: locations[1].pattern, record: raw)
         #expect(String(decoding: passed, as: UTF8.self) == "/raw/x//y?z")
     }
 }

@@ -39,8 +39,28 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     // The request in progress.
     private var record: HTTPExchangeRecord?
-    private var settings = HTTPSettings()
-    private var locationConfig: LocationConfig?
+    /// The server and location of the request in progress, as indices: the configuration
+    /// structs are large (every setting, every list), and copying them per request would cost
+    /// a retain for each list inside. `_read` lends them out of the snapshot instead.
+    private var serverIndex = 0
+    private var locationIndex: Int?
+
+    private var settings: HTTPSettings {
+        _read {
+            if let locationIndex {
+                yield http.servers[serverIndex].locations[locationIndex].settings
+            } else {
+                yield http.servers[serverIndex].settings
+            }
+        }
+    }
+
+    /// The matched location, borrowed in place: `body` runs only when a location matched.
+    private func withLocation<R>(_ body: (borrowing LocationConfig) -> R?) -> R? {
+        guard let locationIndex else { return nil }
+        return body(http.servers[serverIndex].locations[locationIndex])
+    }
+
     private var keepAlive = false
     private var out = OutputBuffer()
     private var upstream: UpstreamLeg?
@@ -245,19 +265,18 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         // Server by Host, as nginx selects it.
         let group = http.listenGroups[listenGroup]
         let match = group.matcher.match(host: record.host)
-        let server = http.servers[match.server]
-        record.serverName = Self.primaryName(server)
+        serverIndex = match.server
+        locationIndex = nil
+        record.serverName = Self.primaryName(http.servers[serverIndex])
         record.captures = match.captures
-        settings = server.settings
-        locationConfig = nil
         keepAlive = head.keepAlive && settings.keepaliveTimeout.timeout > .zero
             && requests < settings.keepaliveRequests
 
-        if let action = server.returnAction {
+        if let action = http.servers[serverIndex].returnAction {
             returnResponse(action)
             return
         }
-        switch server.locationMatcher.match(uri: uri) {
+        switch http.servers[serverIndex].locationMatcher.match(uri: uri) {
         case .none:
             break
         case .redirectAddingSlash:
@@ -265,9 +284,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             redirect(301, to: target)
             return
         case .location(let index, let captures):
-            let location = server.locations[index]
-            locationConfig = location
-            settings = location.settings
+            locationIndex = index
             if let captures { record.captures = captures }
             keepAlive = head.keepAlive && settings.keepaliveTimeout.timeout > .zero
                 && requests < settings.keepaliveRequests
@@ -281,12 +298,12 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             localError(413, keepAlive: false)
             return
         }
-        if let action = locationConfig?.returnAction {
+        if let action = withLocation({ $0.returnAction }) {
             returnResponse(action)
             return
         }
-        if let proxyPass = locationConfig?.proxyPass {
-            startProxy(proxyPass)
+        if let target = withLocation({ $0.proxyPass?.target }) {
+            startProxy(target)
             return
         }
         serveStatic(record)
@@ -319,7 +336,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
         let since = record.fieldValues(Array("if-modified-since".utf8)).first.flatMap { HTTPDate.parse(record.text($0)) }
         let outcome = StaticFiles.open(
-            root: settings.root, evaluator: evaluator, uri: record.uri, locationPrefix: locationConfig?.pattern,
+            root: settings.root, evaluator: evaluator, uri: record.uri, locationPrefix: withLocation({ $0.pattern }),
             index: settings.index.map(evaluator.evaluateString), ifModifiedSince: since,
             configDirectory: worker.configDirectory, directories: &worker.staticDirectories)
         switch outcome {
@@ -451,12 +468,12 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     // MARK: proxying
 
-    private func startProxy(_ proxyPass: ProxyPassConfig) {
-        guard let record, let index = worker.httpGroupIndex(proxyPass.target) else {
+    private func startProxy(_ target: HTTPUpstreamTarget) {
+        guard let record, let index = worker.httpGroupIndex(target), let proxyHost = withLocation({ $0.proxyPass?.proxyHost }) else {
             localError(502, keepAlive: false)
             return
         }
-        record.proxyHost = proxyPass.proxyHost
+        record.proxyHost = proxyHost
         let group = worker.httpGroups[index]
         tried.removeAll()
         let limit = settings.proxyNextUpstreamTries
@@ -491,7 +508,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         try? Sys.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
         let leg = UpstreamLeg(group: group, peer: peer, fd: OwnedFD(fd), ringSize: 16384, now: loop.now)
         upstream = leg
-        record.upstreamAddress = address.description
+        record.upstreamAddress = group.spec.peers[peer].addressText
         buildUpstreamRequest(leg)
         phase = .connecting
         do {
@@ -509,14 +526,15 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     private var upstreamTimedOut = false
 
     private func buildUpstreamRequest(_ leg: UpstreamLeg) {
-        guard let record, let proxyPass = locationConfig?.proxyPass else { return }
+        guard let record, let proxyPass = withLocation({ $0.proxyPass }) else { return }
+        let prefix = withLocation { $0.modifier.isRegex ? nil : $0.pattern }
         let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
         var fields: [(name: [UInt8], value: [UInt8])] = []
         for field in settings.proxyHeadersWithDefaults {
             fields.append((Array(field.name.utf8), evaluator.evaluate(field.value)))
         }
         let plan = UpstreamRequestPlan(
-            uri: ProxyPassURI.target(proxyPass: proxyPass, location: locationConfig, record: record),
+            uri: ProxyPassURI.target(proxyPass: proxyPass, locationPrefix: prefix, record: record),
             version: settings.proxyHTTPVersion == .http1_1 || record.head.isChunked ? .http1_1 : .http1_0,
             setFields: fields, passRequestHeaders: settings.proxyPassRequestHeaders,
             passRequestBody: settings.proxyPassRequestBody)
@@ -697,9 +715,12 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         var plan2 = plan
         plan2.dechunked = dechunk
         // `proxy_redirect default`: the proxy_pass URL in a redirect becomes the location.
-        if settings.proxyRedirect == .default, let location = locationConfig, !location.modifier.isRegex,
-           let proxyPass = location.proxyPass, let uri = proxyPass.uri {
-            plan2.redirect = (Array("http://\(proxyPass.proxyHost)\(uri)".utf8), Array(location.pattern.utf8))
+        if settings.proxyRedirect == .default,
+           let redirect = withLocation({ location -> ([UInt8], [UInt8])? in
+               guard !location.modifier.isRegex, let proxyPass = location.proxyPass, let uri = proxyPass.uri else { return nil }
+               return (Array("http://\(proxyPass.proxyHost)\(uri)".utf8), Array(location.pattern.utf8))
+           }) {
+            plan2.redirect = redirect
         }
         var headOut: [UInt8] = []
         bytes.withUnsafeBytes { ResponseHeadBuilder.build(head, buffer: $0, plan: plan2, into: &headOut) }

@@ -4,13 +4,14 @@ import SwitchyardConfig
 /// URI goes as the client sent it. With one, the part of the normalized URI that matched the
 /// location prefix is replaced by it, and the arguments follow.
 enum ProxyPassURI {
-    static func target(proxyPass: ProxyPassConfig, location: LocationConfig?, record: HTTPExchangeRecord) -> [UInt8] {
+    /// `locationPrefix` is the matched prefix location's URI (nil for a regex location).
+    static func target(proxyPass: ProxyPassConfig, locationPrefix: String?, record: HTTPExchangeRecord) -> [UInt8] {
         guard let replacement = proxyPass.uri else {
             return record.withHead { Array($0[record.head.target.range]) }
         }
         var path = replacement
-        if let location, !location.modifier.isRegex, record.uri.hasPrefix(location.pattern) {
-            path += escape(String(record.uri.dropFirst(location.pattern.count)))
+        if let prefix = locationPrefix, record.uri.hasPrefix(prefix) {
+            path += escape(String(record.uri.dropFirst(prefix.count)))
         } else {
             path += escape(record.uri)
         }
