@@ -46,6 +46,8 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
     }
 
     private var loop: EventLoop { worker.loop }
+    /// This server's `error_log`, else the one of `stream {}`, else the main one.
+    private var log: ErrorLog { worker.errorLog(for: server.config.errorLog) }
     private var config: StreamServerConfig { server.config }
 
     /// Context nginx appends to every session log line.
@@ -75,7 +77,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
             // A session that tried nothing found every peer down or resting: say so. One that
             // tried them all has already logged each failure.
             if tried.isEmptyFor(Array(group.spec.peers.indices)) {
-                worker.log.error("no live upstreams \(Phase.connect)\(context())")
+                log.error("no live upstreams \(Phase.connect)\(context())")
             }
             close(reason: "no upstream could be connected")
             return
@@ -87,7 +89,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         do {
             fd = try Sys.socket(family: address.family, type: Int32(SOCK_STREAM.rawValue))
         } catch {
-            worker.log.alert("\(error) \(Phase.connect)\(context(peer: peer))")
+            log.alert("\(error) \(Phase.connect)\(context(peer: peer))")
             close(reason: "socket() failed")
             return
         }
@@ -126,9 +128,9 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         loop.disarm(timer)
         group.balancer.report(peer, failed: true, now: loop.now)
         worker.metrics.upstreamFailures.add(1, ordering: .relaxed)
-        worker.log.error("\(error)\(context(peer: peer))")
+        log.error("\(error)\(context(peer: peer))")
         if group.balancer.justDisabled(peer) {
-            worker.log.warn("upstream server temporarily disabled \(Phase.connect)\(context(peer: peer))")
+            log.warn("upstream server temporarily disabled \(Phase.connect)\(context(peer: peer))")
         }
         if config.proxyNextUpstream && error.retryable {
             connectNext()
@@ -159,7 +161,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         do {
             try made.start(on: loop)
         } catch {
-            worker.log.alert("\(error) \(Phase.forward)\(context(peer: connectedPeer))")
+            log.alert("\(error) \(Phase.forward)\(context(peer: connectedPeer))")
             made.abort("registration failed", loop: loop)
             return
         }
@@ -171,8 +173,8 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
     }
 
     func tunnelDidEnd(_ tunnel: Tunnel, _ end: TunnelEnd) {
-        if case .failed(let side, let error) = end, worker.log.enabled(.info), !error.isPeerGone {
-            worker.log.info("\(error) on \(side) side \(Phase.forward)\(context(peer: connectedPeer))")
+        if case .failed(let side, let error) = end, log.enabled(.info), !error.isPeerGone {
+            log.info("\(error) on \(side) side \(Phase.forward)\(context(peer: connectedPeer))")
         }
         close(reason: end.description)
     }
@@ -182,7 +184,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         case .connecting(let peer):
             connectFailed(peer: peer, ProxyError(side: .upstream, kind: .timedOut, phase: .connect, retryable: true))
         case .forwarding:
-            worker.log.info("connection timed out (110: Connection timed out) \(Phase.forward)\(context(peer: connectedPeer))")
+            log.info("connection timed out (110: Connection timed out) \(Phase.forward)\(context(peer: connectedPeer))")
             tunnel?.abort("idle timeout", loop: loop)
         case .starting, .closed:
             break
@@ -217,9 +219,9 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
             worker.metrics.bytesCopied.add(copied, ordering: .relaxed)
             worker.metrics.bytesSpliced.add(toUpstream + toClient - copied, ordering: .relaxed)
             if tunnel.lostBytes > 0 { worker.metrics.bytesLost.add(UInt64(tunnel.lostBytes), ordering: .relaxed) }
-            if worker.log.enabled(.info) {
+            if log.enabled(.info) {
                 let seconds = Double(loop.now - startedAt) / 1000
-                worker.log.info("session done: \(reason), sent \(toUpstream), received \(toClient), lost \(tunnel.lostBytes), "
+                log.info("session done: \(reason), sent \(toUpstream), received \(toClient), lost \(tunnel.lostBytes), "
                     + "time \(seconds)s\(context(peer: connectedPeer))")
             }
         }

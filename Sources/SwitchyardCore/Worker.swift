@@ -17,6 +17,24 @@ final class Worker {
     private var connectionCounter: UInt64 = 0
     private var times = TimeCache()
     private var accessLogFiles: [String: Int32] = [:]
+    /// Logs named by `error_log` in servers and locations, by path and level, opened once.
+    private var scopedLogs: [ErrorLogConfig: ErrorLog] = [:]
+
+    /// The log for a server's or location's `error_log`; the main log when it is the same.
+    func errorLog(for config: ErrorLogConfig) -> ErrorLog {
+        if config == snapshot.config.errorLog { return log }
+        if let open = scopedLogs[config] { return open }
+        let opened: ErrorLog
+        do {
+            opened = try ErrorLog.open(path: config.path, level: Severity(rawValue: config.level.rawValue) ?? .error)
+        } catch {
+            log.alert("\(error) while opening error log \"\(config.path)\"")
+            opened = log
+        }
+        scopedLogs[config] = opened
+        return opened
+    }
+
     /// Open document roots (`root`, `alias`) by path, for openat2 beneath them.
     var staticDirectories: [String: Int32] = [:]
     /// Relative `root` paths are taken from the main configuration file's directory.

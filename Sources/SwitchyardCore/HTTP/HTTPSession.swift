@@ -91,7 +91,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     }
 
     private var loop: EventLoop { worker.loop }
-    private var log: ErrorLog { worker.log }
+    /// The request's `error_log` (server or location level), else the main one.
+    private var log: ErrorLog { record == nil ? worker.log : worker.errorLog(for: settings.errorLog) }
 
     func start() {
         do {
