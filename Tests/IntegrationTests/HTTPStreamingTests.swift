@@ -6,12 +6,12 @@ extension Integration {
     /// Streaming with bounded buffers: a slow client never makes the router hold a whole
     /// response.
     @Suite struct HTTPStreamingTests {
-        /// A 256 MiB Content-Length response through a client that first reads 4 KiB every
+        /// A 1 GiB Content-Length response through a client that first reads 4 KiB every
         /// 50 ms for 5 s: the router's RSS stays under 64 MiB above what it was before the
-        /// request all that time; then the client reads at full speed and gets every byte
-        /// (count and hash) and EOF.
+        /// request all that time; then the client reads at full speed (RSS sampled every
+        /// 64 MiB, under the same bound) and gets every byte (count and hash) and EOF.
         @Test func http_slowReaderLargeResponseBoundedMemory() throws {
-            let total = 256 * MiB
+            let total = 1024 * MiB
             let seed: UInt64 = 0x5107_DEAD
             let bigHead = Array("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: \(total)\r\n\r\n".utf8)
             let backend = try RecordingHTTPBackend(timeout: 240) { request in
@@ -55,11 +55,20 @@ extension Integration {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Transfer.defaultChunk, alignment: 16)
             defer { buffer.deallocate() }
             let deadline = Deadline(seconds: 180)
+            // The router's RSS sampled every 64 MiB of the fast phase, too.
+            var fastPeak = baseline
+            var nextSample = received.count + 64 * MiB
             while received.count < total {
                 let n = try TCP.receiveSome(fd, into: buffer, deadline: deadline)
                 if n == 0 { break }
                 received.add(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                if received.count >= nextSample {
+                    nextSample += 64 * MiB
+                    if let rss = ProcessMemory.residentBytes(router.pid) { fastPeak = max(fastPeak, rss) }
+                }
             }
+            #expect(fastPeak - baseline < limit,
+                    "router RSS grew by \((fastPeak - baseline) / MiB) MiB (from \(baseline / MiB) MiB) while the client read at full speed")
             let expected = Transfer.patternDigest(total: total, seed: seed)
             #expect(received.count == total, "client got \(received.count) of \(total) body bytes; log:\n\(router.logTail())")
             #expect(received == expected, "client got \(received), upstream sent \(expected)")

@@ -49,7 +49,13 @@ enum StaticFiles {
                     return outcome
                 }
             }
-            return .status(path.isEmpty && index.isEmpty ? 403 : 404)
+            // The directory exists but has no index file: nginx's "directory index of ... is
+            // forbidden" (403). A directory that does not exist is simply missing (404).
+            if let fd = try? Sys.openBeneath(directory, path.isEmpty ? "." : path, flags: O_RDONLY | O_DIRECTORY) {
+                Sys.close(fd)
+                return .status(403)
+            }
+            return .status(404)
         }
         if path.hasSuffix("/") { path.removeLast() }
         return openFile(directory, path, ifModifiedSince: ifModifiedSince, allowDirectory: true) ?? .status(404)
