@@ -60,6 +60,23 @@ extension Integration {
             #expect(backend.requests.count == 1, "the upstream got the request before timing out")
         }
 
+        /// A client that stops sending its body for `client_body_timeout` gets 408 (nothing was
+        /// answered yet) and the connection closes; the upstream never gets a whole request.
+        @Test func http_clientBodyTimeout408() throws {
+            let backend = try RecordingHTTPBackend { _ in .silence }
+            let (router, port) = try startHTTPProxy(to: backend.port, ["client_body_timeout 500ms;"], readTimeout: "10s")
+            defer { router.stop(); backend.stop() }
+
+            let connection = try HTTPConnection(port: port)
+            defer { connection.close() }
+            let started = MonotonicTime.now()
+            try connection.send(Array("POST /app/upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nabc".utf8))
+            let response = try #require(try connection.readResponse(), "no response; log:\n\(router.logTail())")
+            let elapsed = MonotonicTime.now() - started
+            #expect(response.status == 408, "\(response); log:\n\(router.logTail())")
+            #expect(elapsed >= 0.4 && elapsed < 5, "408 after \(elapsed) s")
+        }
+
         /// An upstream answering something that is not HTTP gives 502 and none of its bytes
         /// reach the client: an SSH banner on a connection it keeps open (refused on the
         /// bytes, not on the close), and binary junk followed by a close.

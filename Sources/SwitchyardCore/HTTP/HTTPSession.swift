@@ -119,7 +119,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             record?.upstreamConnectMs = loop.now - leg.connectStartedMs
             leg.group.balancer.report(leg.peer, failed: false, now: loop.now)
             phase = .exchanging
-            loop.arm(timer, afterMs: settings.proxySendTimeout.milliseconds)
+            waiting = .nothing
         }
         drive()
     }
@@ -136,11 +136,25 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         case .connecting:
             upstreamFailed(nil, timedOut: true)
         case .exchanging:
-            if let leg = upstream, !leg.answered {
-                upstreamFailed(nil, timedOut: true)
-            } else {
-                log.error("upstream timed out (110: Connection timed out) while proxying\(context())")
+            switch waiting {
+            case .clientBody:
+                log.info("client timed out (110: Connection timed out) while reading client request body\(context())")
+                if let leg = upstream, !leg.answered {
+                    dropUpstream()
+                    localError(408, keepAlive: false)
+                } else {
+                    close()
+                }
+            case .clientSend:
+                log.info("client timed out (110: Connection timed out) while sending response to client\(context())")
                 close()
+            case .upstreamSend, .upstreamRead, .nothing:
+                if let leg = upstream, !leg.answered {
+                    upstreamFailed(nil, timedOut: true)
+                } else {
+                    log.error("upstream timed out (110: Connection timed out) while reading upstream\(context())")
+                    close()
+                }
             }
         case .responding:
             log.info("client timed out (110: Connection timed out) while sending response, client: \(clientAddress)")
@@ -196,8 +210,51 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         case .closed:
             return
         }
+        if phase == .exchanging { armExchangeTimer() }
         try? loop.setInterest(fd: client.fd, clientInterest)
         if let leg = upstream, phase != .responding { try? loop.setInterest(fd: leg.raw, upstreamInterest) }
+    }
+
+    /// What an exchange waits for, in the order that decides its timeout: nginx times each
+    /// wait separately (client_body_timeout, proxy_send_timeout, proxy_read_timeout,
+    /// send_timeout), between two successive operations, not for the whole transfer.
+    private enum Wait: Equatable {
+        case nothing
+        case clientBody
+        case upstreamSend
+        case upstreamRead
+        case clientSend
+    }
+
+    private var waiting = Wait.nothing
+    private var exchangeProgressed = false
+
+    private func currentWait() -> Wait {
+        guard let leg = upstream else { return .nothing }
+        if !out.isEmpty || leg.responseBody?.wantsWrite == true { return .clientSend }
+        if !leg.requestOut.isEmpty || leg.requestBody?.wantsWrite == true { return .upstreamSend }
+        if let body = leg.requestBody, body.end == nil, body.wantsRead, leg.response == nil { return .clientBody }
+        return .upstreamRead
+    }
+
+    private func timeoutMs(_ wait: Wait) -> Int64 {
+        switch wait {
+        case .nothing, .upstreamRead: settings.proxyReadTimeout.milliseconds
+        case .clientBody: settings.clientBodyTimeout.milliseconds
+        case .upstreamSend: settings.proxySendTimeout.milliseconds
+        case .clientSend: 60_000  // nginx's send_timeout default
+        }
+    }
+
+    /// Restarts the exchange's timer when something moved or the wait changed; otherwise the
+    /// deadline of the current wait stands.
+    private func armExchangeTimer() {
+        let wait = currentWait()
+        if wait != waiting || exchangeProgressed {
+            waiting = wait
+            exchangeProgressed = false
+            loop.arm(timer, afterMs: timeoutMs(wait))
+        }
     }
 
     // MARK: reading a request
@@ -517,8 +574,10 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             if case .value = try Sys.connect(fd, to: address) {
                 leg.connected = true
                 phase = .exchanging
+                waiting = .nothing  // the exchange arms its own timer on the next pass
+            } else {
+                loop.arm(timer, afterMs: settings.proxyConnectTimeout.milliseconds)
             }
-            loop.arm(timer, afterMs: settings.proxyConnectTimeout.milliseconds)
         } catch {
             upstreamFailed(error, timedOut: false)
         }
@@ -629,7 +688,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             close()
             return false
         }
-        if progressed { loop.touch(timer, afterMs: settings.proxyReadTimeout.milliseconds) }
+        if progressed { exchangeProgressed = true }
         if leg.responseDone && out.isEmpty {
             if !leg.requestDone { keepAlive = false }
             record?.upstreamResponseMs = loop.now - leg.connectStartedMs
