@@ -64,7 +64,7 @@ public struct ComplexValue: Sendable, Hashable {
                 guard i < bytes.count else { throw invalidName() }
             }
             let nameStart = i
-            while i < bytes.count && Self.isNameByte(bytes[i]) { i += 1 }
+            while i < bytes.count && NameBytes.isNameByte(bytes[i]) { i += 1 }
             let name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
 
             if bracketed {
@@ -83,13 +83,4 @@ public struct ComplexValue: Sendable, Hashable {
         self.parts = parts
     }
 
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
-            true
-        default:
-            false
-        }
-    }
 }

@@ -81,7 +81,7 @@ public struct ConfigRegex: @unchecked Sendable, Hashable, CustomStringConvertibl
                 if bytes[start] == UInt8(ascii: "P") { start += 1 }
                 if start < bytes.count, bytes[start] == UInt8(ascii: "<") || bytes[start] == ASCII.singleQuote {
                     var end = start + 1
-                    while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+                    while end < bytes.count, NameBytes.isNameByte(bytes[end]) { end += 1 }
                     if end > start + 1 {
                         names.append(String(decoding: bytes[(start + 1)..<end], as: UTF8.self))
                     }
@@ -92,15 +92,6 @@ public struct ConfigRegex: @unchecked Sendable, Hashable, CustomStringConvertibl
         return names
     }
 
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
-            true
-        default:
-            false
-        }
-    }
 }
 
 /// The groups of one match: `groups[0]` is the whole match, `groups[n]` is `$n` (nil when the

@@ -6,7 +6,7 @@ enum MapDirectives {
     static func map(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
         let source = try PendingValue(directive.args[0])
         let target = directive.args[1]
-        guard let name = target.text.suffix(after: "$"), name.utf8.allSatisfy(isNameByte) else {
+        guard let name = target.text.suffix(after: "$"), name.utf8.allSatisfy(NameBytes.isNameByte) else {
             throw ConfigError("invalid variable name \"\(target.text)\"", at: target.location)
         }
         if VariableResolver.isBuiltin(name) || builder.http.maps.contains(where: { $0.name == name }) {
@@ -19,15 +19,6 @@ enum MapDirectives {
         builder.http.maps.append(draft)
     }
 
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
-            true
-        default:
-            false
-        }
-    }
 }
 
 /// A `map` while it is being read.
