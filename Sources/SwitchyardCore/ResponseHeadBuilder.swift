@@ -13,6 +13,8 @@ struct ClientResponsePlan {
     var date: String
     /// The chunked body goes out de-chunked (an HTTP/1.0 client), delimited by close.
     var dechunked = false
+    /// `keepalive_timeout T HEADER_T`: sent as `Keep-Alive: timeout=HEADER_T` when kept alive.
+    var keepAliveHeaderSeconds: Int64?
     /// `proxy_redirect`: a `Location` or `Refresh` value starting with `from` (compared
     /// ignoring case) gets `to` in place of that prefix.
     var redirect: (from: [UInt8], to: [UInt8])?
@@ -61,6 +63,9 @@ enum ResponseHeadBuilder {
             out.appendField("Connection".utf8, "upgrade".utf8)
         } else {
             out.appendField("Connection".utf8, (plan.keepAlive ? "keep-alive" : "close").utf8)
+            if plan.keepAlive, let seconds = plan.keepAliveHeaderSeconds {
+                out.appendField("Keep-Alive".utf8, "timeout=\(seconds)".utf8)
+            }
         }
         for field in plan.added { out.appendField(field.name, field.value) }
         out.append(ascii: "\r\n")

@@ -131,4 +131,20 @@ struct ResponseHeadBuilderTests {
             #expect(String(decoding: out, as: UTF8.self).contains("Location: https://elsewhere/two/\r\n"))
         }
     }
+
+    /// `keepalive_timeout 75s 60` announces `Keep-Alive: timeout=60` on a kept-alive
+    /// connection, and nothing when the connection closes.
+    @Test func keepAliveHeader() {
+        parseResponse("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n") { head, buffer in
+            var plan = ClientResponsePlan(keepAlive: true, hidden: [], added: [], date: "d")
+            plan.keepAliveHeaderSeconds = 60
+            var out: [UInt8] = []
+            ResponseHeadBuilder.build(head, buffer: buffer, plan: plan, into: &out)
+            #expect(String(decoding: out, as: UTF8.self).contains("Connection: keep-alive\r\nKeep-Alive: timeout=60\r\n"))
+            plan.keepAlive = false
+            out.removeAll()
+            ResponseHeadBuilder.build(head, buffer: buffer, plan: plan, into: &out)
+            #expect(!String(decoding: out, as: UTF8.self).contains("Keep-Alive"))
+        }
+    }
 }

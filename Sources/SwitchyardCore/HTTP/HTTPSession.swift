@@ -487,6 +487,9 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         for field in extra { head.appendField(field.name, field.value) }
         if let record { appendAddedHeaders(status: code, record: record, into: &head) }
         head.appendField("Connection".utf8, (keepAlive ? "keep-alive" : "close").utf8)
+        if keepAlive, let header = settings.keepaliveTimeout.headerTimeout {
+            head.appendField("Keep-Alive".utf8, "timeout=\(header.components.seconds)".utf8)
+        }
         head.append(ascii: "\r\n")
         let headCount = head.count
         if !isHEAD && HTTPStatus.allowsBody(code) { head.append(contentsOf: body) }
@@ -774,6 +777,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                                       date: worker.timeCache(loop.now).httpDate)
         var plan2 = plan
         plan2.dechunked = dechunk
+        plan2.keepAliveHeaderSeconds = settings.keepaliveTimeout.headerTimeout?.components.seconds
         // `proxy_redirect default`: the proxy_pass URL in a redirect becomes the location.
         if settings.proxyRedirect == .default,
            let redirect = withLocation({ location -> ([UInt8], [UInt8])? in
