@@ -722,6 +722,18 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                         log.error("upstream sent 101 Switching Protocols, not supported before the WebSocket issue\(context())")
                         return failResponse(leg, status: 502)
                     }
+                    if let condition = Self.retryCondition(status: head.status), canRetry(condition),
+                       leg.group.spec.peers.indices.contains(where: { !tried.contains($0) }) {
+                        // proxy_next_upstream http_5xx/403/404/429: nothing reached the client
+                        // yet, so this answer is dropped and the next server asked.
+                        log.warn("upstream answered \(head.status), passing the request to the next upstream\(context())")
+                        if condition != .http403 && condition != .http404 {
+                            leg.group.balancer.report(leg.peer, failed: true, now: loop.now)
+                        }
+                        dropUpstream()
+                        connectNext(leg.group)
+                        return .failed
+                    }
                     acceptResponse(head, bytes: bytes, leg: leg, record: record)
                     return .progressed
                 case .invalid(let error):
@@ -814,6 +826,20 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             localError(status, keepAlive: false)
         }
         return .failed
+    }
+
+    /// The `proxy_next_upstream` condition a response status matches, if any.
+    private static func retryCondition(status: Int) -> NextUpstreamConditions? {
+        switch status {
+        case 500: .http500
+        case 502: .http502
+        case 503: .http503
+        case 504: .http504
+        case 403: .http403
+        case 404: .http404
+        case 429: .http429
+        default: nil
+        }
     }
 
     private func canRetry(_ condition: NextUpstreamConditions) -> Bool {
