@@ -133,6 +133,12 @@ final class Worker {
         made.start()
     }
 
+    /// Takes over a session made from another (an upgraded HTTP connection's tunnel).
+    func adopt(_ session: any WorkerSession) {
+        sessions[ObjectIdentifier(session)] = session
+        metrics.activeSessions.add(1, ordering: .relaxed)
+    }
+
     func sessionEnded(_ session: any WorkerSession) {
         guard sessions.removeValue(forKey: ObjectIdentifier(session)) != nil else { return }
         metrics.activeSessions.subtract(1, ordering: .relaxed)

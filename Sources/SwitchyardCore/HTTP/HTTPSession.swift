@@ -19,6 +19,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         case connecting
         case exchanging
         case responding
+        /// A 101 went out: early bytes are flushed both ways before the tunnel takes over.
+        case upgrading
         case closed
     }
 
@@ -156,7 +158,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                     close()
                 }
             }
-        case .responding:
+        case .responding, .upgrading:
             log.info("client timed out (110: Connection timed out) while sending response, client: \(clientAddress)")
             close()
         case .closed:
@@ -177,6 +179,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             case .connecting: progressed = false
             case .exchanging: progressed = exchange()
             case .responding: progressed = respond()
+            case .upgrading: progressed = upgrade()
             case .closed: return
             }
             if !progressed { break }
@@ -207,6 +210,9 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                     if body.wantsWrite { clientInterest.insert(.writable) }
                 }
             }
+        case .upgrading:
+            if !out.isEmpty || upstream?.ring.isEmpty == false { clientInterest.insert(.writable) }
+            if !clientRing.isEmpty { upstreamInterest.insert(.writable) }
         case .closed:
             return
         }
@@ -664,6 +670,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             case .waiting: break
             case .failed: return false
             }
+            // A 101 turned the exchange into an upgrade: the next pass belongs to it.
+            if phase != .exchanging { return true }
         }
         do {
             if !out.isEmpty {
@@ -719,8 +727,13 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                         continue
                     }
                     if head.isSwitchingProtocols {
-                        log.error("upstream sent 101 Switching Protocols, not supported before the WebSocket issue\(context())")
-                        return failResponse(leg, status: 502)
+                        guard record.head.isUpgradeRequest else {
+                            // Nobody asked to switch: the upstream is confused, or lying.
+                            log.error("upstream sent 101 Switching Protocols to a request that asked for no upgrade\(context())")
+                            return failResponse(leg, status: 502)
+                        }
+                        beginUpgrade(head, bytes: bytes, leg: leg, record: record)
+                        return .progressed
                     }
                     if let condition = Self.retryCondition(status: head.status), canRetry(condition),
                        leg.group.spec.peers.indices.contains(where: { !tried.contains($0) }) {
@@ -897,6 +910,81 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             if !record.upstreamAddress.isEmpty { text += ", upstream: \"\(record.upstreamAddress)\"" }
         }
         return text
+    }
+
+    // MARK: upgrades
+
+    /// The upstream agreed to switch protocols: the 101 goes to the client, then bytes either
+    /// side sent early (already read into the rings) are written on, then the sockets belong
+    /// to a splice tunnel.
+    private func beginUpgrade(_ head: ResponseHead, bytes: [UInt8], leg: UpstreamLeg, record: HTTPExchangeRecord) {
+        leg.response = head
+        leg.answered = true
+        record.upstreamStatus = 101
+        record.status = 101
+        let plan = ClientResponsePlan(keepAlive: false, hidden: ClientResponsePlan.defaultHidden, added: [],
+                                      date: worker.timeCache(loop.now).httpDate)
+        var headOut: [UInt8] = []
+        bytes.withUnsafeBytes { ResponseHeadBuilder.build(head, buffer: $0, plan: plan, into: &headOut) }
+        out.append(headOut)
+        record.bytesSent += UInt64(headOut.count)
+        phase = .upgrading
+        loop.arm(timer, afterMs: settings.proxySendTimeout.milliseconds)
+    }
+
+    private func upgrade() -> Bool {
+        guard let leg = upstream else { return false }
+        var progressed = false
+        do {
+            if !out.isEmpty, try out.flush(to: client) > 0 { progressed = true }
+            if out.isEmpty, try Self.drain(leg.ring, to: client) { progressed = true }
+            if try Self.drain(clientRing, to: leg.transport) { progressed = true }
+        } catch {
+            log.info("\(error) while switching protocols\(context())")
+            close()
+            return false
+        }
+        guard out.isEmpty && leg.ring.isEmpty && clientRing.isEmpty else { return progressed }
+        handOffToTunnel(leg)
+        return false
+    }
+
+    /// Writes what a ring holds; true when anything was written.
+    private static func drain(_ ring: RingBuffer, to transport: Transport) throws(SysError) -> Bool {
+        var written = false
+        while !ring.isEmpty {
+            guard case .value(let n) = try transport.write(UnsafeRawBufferPointer(ring.readableRegion)) else { break }
+            ring.didRead(n)
+            written = true
+        }
+        return written
+    }
+
+    private func handOffToTunnel(_ leg: UpstreamLeg) {
+        guard let record else { return }
+        worker.accessLog(record, settings: settings, http: http)
+        worker.metrics.bytesCopied.add(record.bytesSent, ordering: .relaxed)
+        let description = context()
+        loop.deregister(fd: client.fd)
+        loop.deregister(fd: leg.raw)
+        loop.disarm(timer)
+        guard let clientSocket = clientFD.take(), let upstreamSocket = leg.fd.take() else {
+            close()
+            return
+        }
+        let tunnel = Tunnel(client: clientSocket, upstream: upstreamSocket, mode: .splice, halfClose: true, pool: worker.pipes)
+        let upgraded = UpgradedSession(worker: worker, tunnel: tunnel, readTimeout: settings.proxyReadTimeout, context: description)
+        upstream = nil
+        self.record = nil
+        phase = .closed
+        worker.adopt(upgraded)
+        worker.sessionEnded(self)
+        do {
+            try upgraded.start()
+        } catch {
+            log.alert("\(error) while starting the upgraded tunnel\(description)")
+            upgraded.abort("registration failed")
+        }
     }
 
     // MARK: the end of a request
