@@ -189,6 +189,9 @@ public struct StreamServerConfig: Sendable {
     /// 0 means no limit, as in nginx.
     public var proxyNextUpstreamTimeout: Duration
     public var proxyHalfClose: Bool
+    /// `proxy_splice on|off` (Switchyard's own): on moves payload with splice(2) and never
+    /// through user space; off copies through a ring buffer (what inspection needs).
+    public var proxySplice: Bool = true
     public var prereadTimeout: Duration
     public var prereadBufferSize: Int
     public var location: SourceLocation

@@ -51,6 +51,7 @@ enum DirectiveTable {
         DirectiveSpec(
             "proxy_next_upstream_timeout", .streamScopes, .exactly(1), .time(\.scopeProxy.nextUpstreamTimeout)),
         DirectiveSpec("proxy_half_close", .streamScopes, .flag, .flag(\.scopeProxy.halfClose)),
+        DirectiveSpec("proxy_splice", .streamScopes, .flag, .flag(\.scopeProxy.splice)),
         DirectiveSpec("preread_timeout", .streamScopes, .exactly(1), .time(\.scopeProxy.prereadTimeout)),
         DirectiveSpec("preread_buffer_size", .streamScopes, .exactly(1), .size(\.scopeProxy.prereadBufferSize)),
     ]
@@ -93,6 +94,7 @@ enum DirectiveTable {
         DirectiveSpec(
             "proxy_redirect", .httpScopes, .exactly(1), .custom(HTTPDirectives.proxyRedirect), default: "default"),
         DirectiveSpec("proxy_buffering", .httpScopes, .flag, .flag(\.httpScope.proxyBuffering), default: "on"),
+        DirectiveSpec("proxy_splice", .httpScopes, .flag, .flag(\.httpScope.proxySplice), default: "on"),
         DirectiveSpec(
             "proxy_connect_timeout", .httpScopes, .exactly(1), .time(\.httpScope.proxyConnectTimeout), default: "60s"),
         DirectiveSpec(

@@ -400,6 +400,8 @@ public struct HTTPSettings: Sendable, Hashable {
     public var proxyRedirect: ProxyRedirect = .default
     /// Accepted and stored; the router always streams.
     public var proxyBuffering = true
+    /// `proxy_splice on|off` (Switchyard's own): how an upgraded connection's tunnel moves bytes.
+    public var proxySplice = true
     public var proxyConnectTimeout: Duration = .seconds(60)
     public var proxySendTimeout: Duration = .seconds(60)
     public var proxyReadTimeout: Duration = .seconds(60)

@@ -13,6 +13,7 @@ struct HTTPSettingsDraft {
     var addHeaders: [PendingHeader]?
     var proxyRedirect: ProxyRedirect?
     var proxyBuffering: Bool?
+    var proxySplice: Bool?
     var proxyConnectTimeout: Duration?
     var proxySendTimeout: Duration?
     var proxyReadTimeout: Duration?
@@ -48,6 +49,7 @@ struct HTTPSettingsDraft {
         inherit(\.proxyPassHeaders, \.proxyPassHeaders)
         inherit(\.proxyRedirect, \.proxyRedirect)
         inherit(\.proxyBuffering, \.proxyBuffering)
+        inherit(\.proxySplice, \.proxySplice)
         inherit(\.proxyConnectTimeout, \.proxyConnectTimeout)
         inherit(\.proxySendTimeout, \.proxySendTimeout)
         inherit(\.proxyReadTimeout, \.proxyReadTimeout)

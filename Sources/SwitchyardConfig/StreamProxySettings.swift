@@ -8,6 +8,7 @@ struct StreamProxySettings: Sendable, Equatable {
     var nextUpstreamTries: Int?
     var nextUpstreamTimeout: Duration?
     var halfClose: Bool?
+    var splice: Bool?
     var prereadTimeout: Duration?
     var prereadBufferSize: Int?
 
@@ -27,6 +28,7 @@ struct StreamProxySettings: Sendable, Equatable {
         inherit(\.nextUpstreamTries, \.proxyNextUpstreamTries)
         inherit(\.nextUpstreamTimeout, \.proxyNextUpstreamTimeout)
         inherit(\.halfClose, \.proxyHalfClose)
+        inherit(\.splice, \.proxySplice)
         inherit(\.prereadTimeout, \.prereadTimeout)
         inherit(\.prereadBufferSize, \.prereadBufferSize)
         return config

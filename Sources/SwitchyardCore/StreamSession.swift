@@ -151,9 +151,9 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         guard let client = clientFD.take() else { return }
         let made: Tunnel
         if let upstream = upstream.take() {
-            made = Tunnel(client: client, upstream: upstream, mode: worker.tunnelMode, halfClose: config.proxyHalfClose, pool: worker.pipes)
+            made = Tunnel(client: client, upstream: upstream, mode: Worker.tunnelMode(splice: config.proxySplice), halfClose: config.proxyHalfClose, pool: worker.pipes)
         } else {
-            made = Tunnel(echo: client, mode: worker.tunnelMode, pool: worker.pipes)
+            made = Tunnel(echo: client, mode: Worker.tunnelMode(splice: config.proxySplice), pool: worker.pipes)
         }
         made.delegate = self
         tunnel = made

@@ -10,7 +10,11 @@ final class Worker {
     let metrics: Metrics
     let pipes: PipePool
     private(set) var groups: [UpstreamGroup]
-    let tunnelMode: TunnelMode = .splice
+    /// How tunnels move bytes: `proxy_splice on` (the default) splices, off copies through
+    /// a 16 KiB ring per direction (nginx's proxy_buffer_size default for streams).
+    static func tunnelMode(splice: Bool) -> TunnelMode {
+        splice ? .splice : .copy(bufferSize: 16384)
+    }
     private var acceptors: [Acceptor] = []
     private var sessions: [ObjectIdentifier: any WorkerSession] = [:]
     private(set) var httpGroups: [UpstreamGroup]

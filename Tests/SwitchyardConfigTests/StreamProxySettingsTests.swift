@@ -103,3 +103,29 @@ struct StreamProxySettingsTests {
         #expect(merged.location == location(2))
     }
 }
+
+struct ProxySpliceDirectiveTests {
+    /// `proxy_splice` defaults to on, inherits from `stream {}` and `http {}` levels, and is
+    /// a flag like nginx's on/off directives.
+    @Test func proxySpliceInheritsAndDefaults() throws {
+        let config = try ConfigLoader.parse(text: """
+            stream {
+                proxy_splice off;
+                server { listen 127.0.0.1:7001; echo; }
+                server { listen 127.0.0.1:7002; echo; proxy_splice on; }
+            }
+            http {
+                server { listen 127.0.0.1:7003; location / { proxy_splice off; return 200; } location /x { return 200; } }
+            }
+            """, file: "/tmp/splice.conf")
+        let stream = try #require(config.stream)
+        #expect(stream.servers[0].proxySplice == false)
+        #expect(stream.servers[1].proxySplice == true)
+        let http = try #require(config.http)
+        #expect(http.servers[0].settings.proxySplice == true)
+        #expect(http.servers[0].locations.map(\.settings.proxySplice) == [false, true])
+        #expect(throws: ConfigError.self) {
+            _ = try ConfigLoader.parse(text: "stream { server { listen 127.0.0.1:7001; echo; proxy_splice maybe; } }", file: "/tmp/s.conf")
+        }
+    }
+}

@@ -972,7 +972,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             close()
             return
         }
-        let tunnel = Tunnel(client: clientSocket, upstream: upstreamSocket, mode: .splice, halfClose: true, pool: worker.pipes)
+        let tunnel = Tunnel(client: clientSocket, upstream: upstreamSocket, mode: Worker.tunnelMode(splice: settings.proxySplice),
+                            halfClose: true, pool: worker.pipes)
         let upgraded = UpgradedSession(worker: worker, tunnel: tunnel, readTimeout: settings.proxyReadTimeout, context: description)
         upstream = nil
         self.record = nil
