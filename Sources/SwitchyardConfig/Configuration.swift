@@ -192,6 +192,10 @@ public struct StreamServerConfig: Sendable {
     /// `proxy_splice on|off` (Switchyard's own): on moves payload with splice(2) and never
     /// through user space; off copies through a ring buffer (what inspection needs).
     public var proxySplice: Bool = true
+    /// Whether `preread_timeout` was written (here or in `stream {}`). A hybrid port waits
+    /// for a silent client only 1 s unless told otherwise: nginx's 30 s default suits
+    /// `ssl_preread`, not deciding that a client speaks second.
+    public var prereadTimeoutIsExplicit: Bool = false
     public var prereadTimeout: Duration
     public var prereadBufferSize: Int
     public var location: SourceLocation

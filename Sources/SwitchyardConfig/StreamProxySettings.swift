@@ -31,6 +31,7 @@ struct StreamProxySettings: Sendable, Equatable {
         inherit(\.splice, \.proxySplice)
         inherit(\.prereadTimeout, \.prereadTimeout)
         inherit(\.prereadBufferSize, \.prereadBufferSize)
+        config.prereadTimeoutIsExplicit = prereadTimeout != nil || parent.prereadTimeout != nil
         return config
     }
 }

@@ -51,6 +51,19 @@ public struct ListenerSpec: Sendable {
     /// The `HTTPConfig.listenGroups` entry of this address (http listeners).
     public var httpGroup: Int?
     public var location: SourceLocation
+    /// On a hybrid port, where the stream server's `listen` was written.
+    public var streamLocation: SourceLocation?
+
+    /// The address is in an http server and a stream server: classify each connection.
+    public var isHybrid: Bool { httpGroup != nil && serverIndex >= 0 }
+
+    public init(address: SocketAddress, backlog: Int, serverIndex: Int, httpGroup: Int? = nil, location: SourceLocation) {
+        self.address = address
+        self.backlog = backlog
+        self.serverIndex = serverIndex
+        self.httpGroup = httpGroup
+        self.location = location
+    }
 }
 
 /// The configuration with every address resolved, ready for loops: immutable and shared.
@@ -117,9 +130,12 @@ public struct RuntimeSnapshot: Sendable {
             servers.append(StreamServerRuntime(config: server, route: route))
             for listen in server.listens {
                 for address in try Self.resolve(listen.address, what: "listen", at: listen.location, wildcard: true) {
-                    if listeners.contains(where: { $0.address == address && $0.httpGroup != nil }) {
-                        throw ConfigError(message: "\"\(listen.address)\" is in both http and stream: one port for both "
-                            + "(a hybrid port) is not supported yet", location: listen.location)
+                    if let shared = listeners.firstIndex(where: { $0.address == address && $0.httpGroup != nil }) {
+                        // The same address in http and stream: a hybrid port. Its first bytes
+                        // decide: HTTP goes to the http servers, everything else here.
+                        listeners[shared].serverIndex = index
+                        listeners[shared].streamLocation = listen.location
+                        continue
                     }
                     listeners.append(ListenerSpec(address: address, backlog: listen.backlog, serverIndex: index, location: listen.location))
                 }

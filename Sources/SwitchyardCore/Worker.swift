@@ -114,6 +114,14 @@ final class Worker {
         try? Sys.setOption(client.raw, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
         connectionCounter += 1
         let session: any WorkerSession
+        if acceptor.spec.isHybrid {
+            let made = PrereadSession(worker: self, client: client, clientAddress: address, spec: acceptor.spec)
+            sessions[ObjectIdentifier(made)] = made
+            metrics.sessions.add(1, ordering: .relaxed)
+            metrics.activeSessions.add(1, ordering: .relaxed)
+            made.start()
+            return
+        }
         if let listenGroup = acceptor.spec.httpGroup, let http = snapshot.config.http {
             let made = HTTPSession(worker: self, client: client, clientAddress: address, serverAddress: acceptor.spec.address,
                                    snapshot: snapshot, http: http, listenGroup: listenGroup,
@@ -135,6 +143,48 @@ final class Worker {
         metrics.sessions.add(1, ordering: .relaxed)
         metrics.activeSessions.add(1, ordering: .relaxed)
         made.start()
+    }
+
+    /// A hybrid port's connection, classified: it becomes an HTTP or a stream session in
+    /// place of its preread session.
+    func classified(_ client: consuming OwnedFD, from address: SocketAddress, on spec: ListenerSpec, asHTTP: Bool,
+                    session preread: PrereadSession) {
+        let made: any WorkerSession
+        if asHTTP, let listenGroup = spec.httpGroup, let http = snapshot.config.http {
+            let session = HTTPSession(worker: self, client: client, clientAddress: address, serverAddress: spec.address,
+                                      snapshot: snapshot, http: http, listenGroup: listenGroup,
+                                      connectionNumber: connectionCounter &* 64 &+ UInt64(loop.handle.id))
+            adopt(session)
+            made = session
+            sessionEnded(preread)
+            session.start()
+        } else {
+            let server = snapshot.streamServers[spec.serverIndex]
+            var group: UpstreamGroup?
+            if case .upstream(let index) = server.route { group = groups[index] }
+            let session = StreamSession(worker: self, client: client, clientAddress: address,
+                                        serverAddress: spec.address, server: server, group: group)
+            adopt(session)
+            made = session
+            sessionEnded(preread)
+            session.start()
+        }
+        _ = made
+    }
+
+    deinit {
+        peekStorage.deallocate()
+    }
+
+    /// One peek buffer per loop, reused by every connection being classified.
+    private var peekStorage = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
+
+    func peekBuffer(_ size: Int) -> UnsafeMutableRawBufferPointer {
+        if peekStorage.count < size {
+            peekStorage.deallocate()
+            peekStorage = .allocate(byteCount: size, alignment: 16)
+        }
+        return UnsafeMutableRawBufferPointer(rebasing: peekStorage[0..<size])
     }
 
     /// Takes over a session made from another (an upgraded HTTP connection's tunnel).

@@ -38,6 +38,7 @@ enum Main {
         }
         switch options.action {
         case .test:
+            for line in HybridPortReport.lines(snapshot) { Console.say(line) }
             Console.say("switchyard: the configuration file \(file) syntax is ok")
             Console.say("switchyard: configuration file \(file) test is successful")
             return 0
