@@ -31,6 +31,8 @@ final class PrereadSession: EventHandler, TimerHandler, WorkerSession {
         self.spec = spec
         let stream = worker.snapshot.streamServers[spec.serverIndex].config
         self.limit = max(64, stream.prereadBufferSize)
+        // A request line that fills the whole peek must still count as HTTP (and get its 414).
+        self.classifier = ProtocolClassifier(maxRequestLineLength: min(8192, limit))
         timer.handler = self
     }
 

@@ -61,6 +61,8 @@ public enum ProtocolClassification: Hashable, Sendable {
 public struct ProtocolClassifier {
     /// The longest request line (from the connection's first byte, empty lines before the
     /// request line included) examined before deciding `.http` without seeing the version.
+    /// Keep it within the caller's peek buffer (`preread_buffer_size`): a buffer that fills
+    /// first leaves a long request line undecided.
     public let maxRequestLineLength: Int
     private var state: State
 
@@ -182,7 +184,10 @@ public struct ProtocolClassifier {
 
     /// Scans target bytes from `from` up to the SP that ends the target, 8 bytes at a time.
     private mutating func scanTarget(_ buffer: UnsafeRawBufferPointer, targetStart: Int, from: Int) -> ProtocolClassification {
-        let end = min(buffer.count, maxRequestLineLength)
+        // The bound, but at least one target byte: empty lines may have brought the target's
+        // start to the bound.
+        let limit = max(maxRequestLineLength, targetStart + 1)
+        let end = min(buffer.count, limit)
         var index = from
         while index + 8 <= end {
             let word = SWAR.load(buffer, index)
@@ -200,8 +205,8 @@ public struct ProtocolClassifier {
             if byte < ASCII.space || byte == 0x7F { return decide(.other) }
             index += 1
         }
-        // At the bound with target bytes seen (and none but target bytes): see note 2.
-        if index >= maxRequestLineLength { return decide(index > targetStart ? .http : .other) }
+        // At the bound with nothing but target bytes seen: see note 2.
+        if index >= limit { return decide(.http) }
         state = .target(targetStart: targetStart, scanned: index)
         return .needMoreBytes
     }
