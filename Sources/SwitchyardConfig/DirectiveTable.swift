@@ -79,6 +79,7 @@ enum DirectiveTable {
         DirectiveSpec("proxy_pass", .httpLocation, .exactly(1), .custom(HTTPDirectives.proxyPass)),
         DirectiveSpec(
             "return", [.httpServer, .httpLocation], .between(1, 2), .custom(HTTPDirectives.returnDirective)),
+        DirectiveSpec("websocket_echo", .httpLocation, .none, .custom(HTTPDirectives.websocketEcho)),
 
         // Inherited http → server → location; one merge step per level (`HTTPSettingsDraft.merged`).
         DirectiveSpec(

@@ -236,6 +236,16 @@ enum HTTPDirectives {
     /// `return CODE [TEXT|URL];` or `return URL;`, as `ngx_http_rewrite_return` reads them: a
     /// first argument that is no number must be an `http://`, `https://` or `$scheme` URL, and
     /// means 302.
+    /// `websocket_echo;` in a location.
+    static func websocketEcho(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        let server = builder.openHTTPServer
+        let index = builder.openLocation
+        guard builder.http.servers[server].locations[index].websocketEcho == nil else {
+            throw DirectiveErrors.duplicate(directive)
+        }
+        builder.http.servers[server].locations[index].websocketEcho = directive.location
+    }
+
     static func returnDirective(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
         guard builder.scopeReturn == nil else { throw DirectiveErrors.duplicate(directive) }
         let first = directive.args[0]

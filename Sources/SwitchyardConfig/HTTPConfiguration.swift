@@ -167,13 +167,17 @@ public struct LocationConfig: Sendable {
     public var proxyPass: ProxyPassConfig?
     /// Not inherited by nested locations (rewrite codes are per location in nginx).
     public var returnAction: ReturnAction?
+    /// `websocket_echo;` (Switchyard's own): the location accepts WebSocket upgrades itself
+    /// and echoes every message, a built-in upstream for demos, tests and benchmarks.
+    public var websocketEcho: Bool
     public var location: SourceLocation
 
     public init(
         modifier: LocationModifier, pattern: String, regex: ConfigRegex? = nil, parent: Int? = nil,
         children: [Int] = [], settings: HTTPSettings = HTTPSettings(), proxyPass: ProxyPassConfig? = nil,
-        returnAction: ReturnAction? = nil, location: SourceLocation
+        returnAction: ReturnAction? = nil, websocketEcho: Bool = false, location: SourceLocation
     ) {
+        self.websocketEcho = websocketEcho
         self.modifier = modifier
         self.pattern = pattern
         self.regex = regex

@@ -127,6 +127,9 @@ struct HTTPServerDraft {
         let serverSettings = try settings.merged(over: http, with: context)
         var finishedLocations: [LocationConfig] = []
         for draft in locations {
+            if let echo = draft.websocketEcho, draft.proxyPass != nil {
+                throw ConfigError("\"websocket_echo\" cannot be combined with \"proxy_pass\" in one location", at: echo)
+            }
             let parentSettings = draft.parent.map { finishedLocations[$0].settings } ?? serverSettings
             finishedLocations.append(
                 LocationConfig(
@@ -136,6 +139,7 @@ struct HTTPServerDraft {
                     returnAction: try draft.returnAction.map { action throws(ConfigError) in
                         try action.compiled(by: context.resolver)
                     },
+                    websocketEcho: draft.websocketEcho != nil,
                     location: draft.location))
         }
         return HTTPServerConfig(
@@ -156,6 +160,8 @@ struct LocationDraft {
     var settings = HTTPSettingsDraft()
     var proxyPass: PendingProxyPass?
     var returnAction: PendingReturn?
+    /// Where `websocket_echo` was written, if it was.
+    var websocketEcho: SourceLocation?
     var location: SourceLocation
 }
 

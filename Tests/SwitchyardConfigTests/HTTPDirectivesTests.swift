@@ -475,3 +475,27 @@ struct HTTPDirectivesTests {
         #expect(http.servers[1].locations[1].settings.root == .root(CompiledValue(literal: "/srv/app/public")))
     }
 }
+
+struct WebSocketEchoDirectiveTests {
+    /// `websocket_echo;` marks only its own location, is allowed once, only in a location,
+    /// and never together with proxy_pass.
+    @Test func websocketEchoDirective() throws {
+        let config = try ConfigLoader.parse(text: """
+            http { server { listen 127.0.0.1:7010;
+                location /ws { websocket_echo; }
+                location / { return 200; }
+            } }
+            """, file: "/tmp/ws.conf")
+        let locations = try #require(config.http).servers[0].locations
+        #expect(locations.map(\.websocketEcho) == [true, false])
+        #expect(throws: ConfigError(message: "\"websocket_echo\" directive is duplicate", location: SourceLocation(file: "/tmp/ws.conf", line: 1))) {
+            _ = try ConfigLoader.parse(text: "http { server { listen 127.0.0.1:7010; location / { websocket_echo; websocket_echo; } } }", file: "/tmp/ws.conf")
+        }
+        #expect(throws: ConfigError(message: "\"websocket_echo\" directive is not allowed here", location: SourceLocation(file: "/tmp/ws.conf", line: 1))) {
+            _ = try ConfigLoader.parse(text: "http { server { listen 127.0.0.1:7010; websocket_echo; } }", file: "/tmp/ws.conf")
+        }
+        #expect(throws: ConfigError(message: "\"websocket_echo\" cannot be combined with \"proxy_pass\" in one location", location: SourceLocation(file: "/tmp/ws.conf", line: 1))) {
+            _ = try ConfigLoader.parse(text: "http { server { listen 127.0.0.1:7010; location / { websocket_echo; proxy_pass http://127.0.0.1:9; } } }", file: "/tmp/ws.conf")
+        }
+    }
+}

@@ -366,11 +366,77 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             returnResponse(action)
             return
         }
+        if withLocation({ $0.websocketEcho }) == true {
+            acceptWebSocketEcho(record)
+            return
+        }
         if let target = withLocation({ $0.proxyPass?.target }) {
             startProxy(target)
             return
         }
         serveStatic(record)
+    }
+
+    // MARK: websocket_echo
+
+    /// Set once a 101 for `websocket_echo` is queued: when it is out, the echo takes over.
+    private var echoAfterResponse = false
+
+    /// The opening handshake of RFC 6455 §4.2: a GET that asks to upgrade to `websocket`,
+    /// version 13, with a valid key. Anything else is refused as a WebSocket server would.
+    private func acceptWebSocketEcho(_ record: HTTPExchangeRecord) {
+        let head = record.head
+        let wantsWebSocket = head.isUpgradeRequest && head.upgrade.map { record.text($0).lowercased() == "websocket" } == true
+        guard wantsWebSocket else {
+            localResponse(426, contentType: "text/plain", body: Array("This location speaks WebSocket only.\n".utf8),
+                          keepAlive: keepAlive, extra: [(Array("Upgrade".utf8), Array("websocket".utf8))])
+            return
+        }
+        let version = record.fieldValues(Array("sec-websocket-version".utf8)).first.map(record.text)
+        guard version == "13" else {
+            localResponse(426, contentType: "text/plain", body: Array("Unsupported WebSocket version.\n".utf8),
+                          keepAlive: false, extra: [(Array("Sec-WebSocket-Version".utf8), Array("13".utf8))])
+            return
+        }
+        guard record.text(head.method) == "GET", head.bodyFraming == .none,
+              let key = record.fieldValues(Array("sec-websocket-key".utf8)).first.map(record.text),
+              WebSocketHandshake.isValidKey(key)
+        else {
+            localError(400, keepAlive: false)
+            return
+        }
+        var response: [UInt8] = []
+        response.append(ascii: "HTTP/1.1 101 Switching Protocols\r\n")
+        response.appendField("Server".utf8, "switchyard".utf8)
+        response.appendField("Date".utf8, worker.timeCache(loop.now).httpDate.utf8)
+        response.appendField("Upgrade".utf8, "websocket".utf8)
+        response.appendField("Connection".utf8, "Upgrade".utf8)
+        response.appendField("Sec-WebSocket-Accept".utf8, WebSocketHandshake.acceptValue(forKey: key).utf8)
+        response.append(ascii: "\r\n")
+        record.status = 101
+        record.bytesSent = UInt64(response.count)
+        out.append(response)
+        echoAfterResponse = true
+        phase = .responding
+        loop.arm(timer, afterMs: 60_000)
+    }
+
+    private func handOffToEcho() {
+        guard let record else { return }
+        worker.accessLog(record, settings: settings, http: http)
+        worker.metrics.bytesCopied.add(record.bytesSent, ordering: .relaxed)
+        loop.deregister(fd: client.fd)
+        loop.disarm(timer)
+        guard let socket = clientFD.take() else {
+            close()
+            return
+        }
+        let echo = WebSocketEchoSession(worker: worker, client: socket, input: clientRing, idle: settings.proxyReadTimeout)
+        self.record = nil
+        phase = .closed
+        worker.adopt(echo)
+        worker.sessionEnded(self)
+        echo.start()
     }
 
     // MARK: static files
@@ -523,6 +589,10 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             if out.isEmpty, fileBody != nil, try pumpFile() { progressed = true }
             if progressed { loop.touch(timer, afterMs: 60_000) }
             if out.isEmpty && fileBody == nil {
+                if echoAfterResponse {
+                    handOffToEcho()
+                    return false
+                }
                 finishRequest()
                 return true
             }
