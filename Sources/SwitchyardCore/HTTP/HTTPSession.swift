@@ -1044,7 +1044,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
         let tunnel = Tunnel(client: clientSocket, upstream: upstreamSocket, mode: Worker.tunnelMode(splice: settings.proxySplice),
                             halfClose: true, pool: worker.pipes)
-        let upgraded = UpgradedSession(worker: worker, tunnel: tunnel, readTimeout: settings.proxyReadTimeout, context: description)
+        let upgraded = UpgradedSession(worker: worker, tunnel: tunnel, readTimeout: settings.proxyReadTimeout,
+                                       sendTimeout: settings.proxySendTimeout, context: description)
         upstream = nil
         self.record = nil
         phase = .closed

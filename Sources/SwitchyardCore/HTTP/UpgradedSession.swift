@@ -2,35 +2,47 @@ import SwitchyardConfig
 import SwitchyardReactor
 
 /// A connection after `101 Switching Protocols`: the HTTP session hands both sockets to a
-/// tunnel and steps aside; no byte is parsed from here on. nginx's timeout for an upgraded
-/// connection applies: `proxy_read_timeout` of silence from the upstream closes both sides.
+/// tunnel and steps aside; no byte is parsed from here on. nginx's timeouts for an upgraded
+/// connection apply: `proxy_read_timeout` without a byte from the upstream, or
+/// `proxy_send_timeout` without a byte to it, closes both sides.
 final class UpgradedSession: WorkerSession, TunnelDelegate, TimerHandler {
     private unowned let worker: Worker
     private let tunnel: Tunnel
     private let timer = LoopTimer()
     private let readTimeoutMs: Int64
+    private let sendTimeoutMs: Int64
+    /// When a byte last came from / went to the upstream (monotonic ms).
+    private var lastFromUpstream: Int64
+    private var lastToUpstream: Int64
     private let context: String
     private let startedAt: Int64
     private var ended = false
 
-    init(worker: Worker, tunnel: Tunnel, readTimeout: Duration, context: String) {
+    init(worker: Worker, tunnel: Tunnel, readTimeout: Duration, sendTimeout: Duration, context: String) {
         self.worker = worker
         self.tunnel = tunnel
         self.readTimeoutMs = readTimeout.milliseconds
+        self.sendTimeoutMs = sendTimeout.milliseconds
         self.context = context
         self.startedAt = worker.loop.now
+        self.lastFromUpstream = worker.loop.now
+        self.lastToUpstream = worker.loop.now
         timer.handler = self
     }
 
     func start() throws(SysError) {
         tunnel.delegate = self
         try tunnel.start(on: worker.loop)
-        worker.loop.arm(timer, afterMs: readTimeoutMs)
+        worker.loop.arm(timer, afterMs: min(readTimeoutMs, sendTimeoutMs))
     }
 
+    /// The earlier of the two idle deadlines.
+    private var deadline: Int64 { min(lastFromUpstream + readTimeoutMs, lastToUpstream + sendTimeoutMs) }
+
     func tunnelDidMoveBytes(_ tunnel: Tunnel, toward side: TunnelSide) {
-        // Bytes toward the client came from the upstream: it is not silent.
-        if side == .client { worker.loop.touch(timer, afterMs: readTimeoutMs) }
+        if side == .client { lastFromUpstream = worker.loop.now } else { lastToUpstream = worker.loop.now }
+        // Moving the deadline later is a plain store; the queue re-files the timer lazily.
+        worker.loop.touch(timer, afterMs: deadline - worker.loop.now)
     }
 
     func tunnelDidEnd(_ tunnel: Tunnel, _ end: TunnelEnd) {
@@ -51,8 +63,13 @@ final class UpgradedSession: WorkerSession, TunnelDelegate, TimerHandler {
     }
 
     func timerFired(_ timer: LoopTimer, now: Int64) {
-        worker.log.info("upstream timed out (110: Connection timed out) while proxying upgraded connection\(context)")
-        tunnel.abort("proxy_read_timeout", loop: worker.loop)
+        if now < deadline {
+            worker.loop.arm(timer, afterMs: deadline - now)
+            return
+        }
+        let which = now >= lastFromUpstream + readTimeoutMs ? "proxy_read_timeout" : "proxy_send_timeout"
+        worker.log.info("upstream timed out (110: Connection timed out) while proxying upgraded connection (\(which))\(context)")
+        tunnel.abort(which, loop: worker.loop)
     }
 
     func abort(_ reason: String) {
