@@ -64,6 +64,9 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     }
 
     private var keepAlive = false
+    /// The client's FIN was seen with bytes still queued: it half-closed, and is not watched
+    /// for leaving any more.
+    private var clientFinSeen = false
     private var out = OutputBuffer()
     private var upstream: UpstreamLeg?
     private var tried = TriedSet()
@@ -110,6 +113,22 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     // MARK: events
 
     func handle(fd: Int32, readiness: Readiness, loop: EventLoop) {
+        if fd == client.fd, readiness.peerClosedWriting, phase == .connecting || phase == .exchanging,
+           upstream?.answered != true, !clientFinSeen {
+            // The client sent FIN while the upstream has not answered yet. With nothing left
+            // to read it went away (a long poll whose tab closed): stop the upstream's work
+            // now, as nginx does unless proxy_ignore_client_abort is on. With bytes still
+            // queued or already read (pipelined requests, then FIN), it only half-closed:
+            // those requests are answered, and the client is not watched any more.
+            var probe: UInt8 = 0
+            let queued = withUnsafeMutableBytes(of: &probe) { (try? Sys.peek(fd, $0)) }
+            if case .value(0) = queued, clientRing.isEmpty {
+                log.info("client prematurely closed connection while waiting for upstream\(context())")
+                close()
+                return
+            }
+            clientFinSeen = true
+        }
         if phase == .connecting, let leg = upstream, fd == leg.raw {
             let code = Sys.pendingError(fd)
             if code != 0 {
@@ -196,6 +215,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             if clientRing.writableCount > 0 { clientInterest.insert(.readable) }
         case .connecting:
             upstreamInterest.insert(.writable)
+            if !clientFinSeen && upstream?.requestBody == nil { clientInterest.insert(.peerHangup) }
         case .exchanging, .responding:
             if !out.isEmpty || fileBody != nil { clientInterest.insert(.writable) }
             if let leg = upstream {
@@ -204,7 +224,13 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                     if body.wantsRead { clientInterest.insert(.readable) }
                     if body.wantsWrite { upstreamInterest.insert(.writable) }
                 }
-                if leg.response == nil { upstreamInterest.insert(.readable) }
+                if leg.response == nil {
+                    upstreamInterest.insert(.readable)
+                    // While waiting for the answer, hear about the client leaving (EPOLLRDHUP).
+                    if !clientFinSeen && (leg.requestBody == nil || leg.requestBody?.end != nil) {
+                        clientInterest.insert(.peerHangup)
+                    }
+                }
                 if let body = leg.responseBody, body.end == nil {
                     if body.wantsRead { upstreamInterest.insert(.readable) }
                     if body.wantsWrite { clientInterest.insert(.writable) }
