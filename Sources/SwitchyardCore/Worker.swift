@@ -113,50 +113,25 @@ final class Worker {
         limitLogged = false
         try? Sys.setOption(client.raw, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
         connectionCounter += 1
-        let session: any WorkerSession
-        if acceptor.spec.isHybrid {
-            let made = PrereadSession(worker: self, client: client, clientAddress: address, spec: acceptor.spec)
-            sessions[ObjectIdentifier(made)] = made
-            metrics.sessions.add(1, ordering: .relaxed)
-            metrics.activeSessions.add(1, ordering: .relaxed)
-            made.start()
-            return
-        }
-        if let listenGroup = acceptor.spec.httpGroup, let http = snapshot.config.http {
-            let made = HTTPSession(worker: self, client: client, clientAddress: address, serverAddress: acceptor.spec.address,
-                                   snapshot: snapshot, http: http, listenGroup: listenGroup,
-                                   connectionNumber: connectionCounter &* 64 &+ UInt64(loop.handle.id))
-            sessions[ObjectIdentifier(made)] = made
-            session = made
-            metrics.sessions.add(1, ordering: .relaxed)
-            metrics.activeSessions.add(1, ordering: .relaxed)
-            made.start()
-            _ = session
-            return
-        }
-        let server = snapshot.streamServers[acceptor.spec.serverIndex]
-        var group: UpstreamGroup?
-        if case .upstream(let index) = server.route { group = groups[index] }
-        let made = StreamSession(worker: self, client: client, clientAddress: address,
-                                 serverAddress: acceptor.spec.address, server: server, group: group)
-        sessions[ObjectIdentifier(made)] = made
         metrics.sessions.add(1, ordering: .relaxed)
-        metrics.activeSessions.add(1, ordering: .relaxed)
-        made.start()
+        let spec = acceptor.spec
+        if spec.isHybrid {
+            let preread = PrereadSession(worker: self, client: client, clientAddress: address, spec: spec)
+            adopt(preread)
+            preread.start()
+        } else {
+            startSession(client, from: address, on: spec, asHTTP: spec.httpGroup != nil)
+        }
     }
 
-    /// A hybrid port's connection, classified: it becomes an HTTP or a stream session in
-    /// place of its preread session.
-    func classified(_ client: consuming OwnedFD, from address: SocketAddress, on spec: ListenerSpec, asHTTP: Bool,
-                    session preread: PrereadSession) {
-        let made: any WorkerSession
+    /// Starts what a connection is once its protocol is known: an HTTP session for the
+    /// address's http servers, else a stream session for its stream server.
+    private func startSession(_ client: consuming OwnedFD, from address: SocketAddress, on spec: ListenerSpec, asHTTP: Bool) {
         if asHTTP, let listenGroup = spec.httpGroup, let http = snapshot.config.http {
             let session = HTTPSession(worker: self, client: client, clientAddress: address, serverAddress: spec.address,
                                       snapshot: snapshot, http: http, listenGroup: listenGroup,
                                       connectionNumber: connectionCounter &* 64 &+ UInt64(loop.handle.id))
             adopt(session)
-            made = session
-            sessionEnded(preread)
             session.start()
         } else {
             let server = snapshot.streamServers[spec.serverIndex]
@@ -165,15 +140,18 @@ final class Worker {
             let session = StreamSession(worker: self, client: client, clientAddress: address,
                                         serverAddress: spec.address, server: server, group: group)
             adopt(session)
-            made = session
-            sessionEnded(preread)
             session.start()
         }
-        _ = made
     }
 
-    deinit {
-        peekStorage.deallocate()
+    /// A hybrid port's connection, classified: it becomes an HTTP or a stream session in
+    /// place of its preread session.
+    func classified(_ client: consuming OwnedFD, from address: SocketAddress, on spec: ListenerSpec, asHTTP: Bool,
+                    session preread: PrereadSession) {
+        // The new session is adopted before the preread one ends, so a draining worker never
+        // sees itself empty in between.
+        startSession(client, from: address, on: spec, asHTTP: asHTTP)
+        sessionEnded(preread)
     }
 
     /// One peek buffer per loop, reused by every connection being classified.

@@ -583,7 +583,9 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         if let contentType, HTTPStatus.allowsBody(code) { head.appendField("Content-Type".utf8, contentType.utf8) }
         if HTTPStatus.allowsBody(code) { head.appendField("Content-Length".utf8, String(contentLength ?? body.count).utf8) }
         for field in extra { head.appendField(field.name, field.value) }
-        if let record { appendAddedHeaders(status: code, record: record, into: &head) }
+        if let record {
+            for field in addedHeaders(status: code, record: record) { head.appendField(field.name, field.value) }
+        }
         head.appendField("Connection".utf8, (keepAlive ? "keep-alive" : "close").utf8)
         if keepAlive, let header = settings.keepaliveTimeout.headerTimeout {
             head.appendField("Keep-Alive".utf8, "timeout=\(header.components.seconds)".utf8)
@@ -599,13 +601,17 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         loop.arm(timer, afterMs: 60_000)
     }
 
-    private func appendAddedHeaders(status: Int, record: HTTPExchangeRecord, into head: inout [UInt8]) {
+    /// `add_header` fields for a response with `status`, evaluated: all of them for the
+    /// statuses nginx adds them to, only those marked `always` for the others.
+    private func addedHeaders(status: Int, record: HTTPExchangeRecord) -> [(name: [UInt8], value: [UInt8])] {
         let applies = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].contains(status)
         let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        var fields: [(name: [UInt8], value: [UInt8])] = []
         for field in settings.addHeaders where field.always || applies {
             let value = evaluator.evaluate(field.value)
-            if !value.isEmpty { head.appendField(field.name.utf8, value) }
+            if !value.isEmpty { fields.append((Array(field.name.utf8), value)) }
         }
+        return fields
     }
 
     private func respond() -> Bool {
@@ -887,13 +893,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         var hidden = ClientResponsePlan.defaultHidden + settings.proxyHideHeaders.map { Array($0.utf8) }
         let passed = settings.proxyPassHeaders.map { Array($0.utf8) }
         hidden.removeAll { passed.contains($0) }
-        var added: [(name: [UInt8], value: [UInt8])] = []
-        let applies = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].contains(head.status)
-        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
-        for field in settings.addHeaders where field.always || applies {
-            let value = evaluator.evaluate(field.value)
-            if !value.isEmpty { added.append((Array(field.name.utf8), value)) }
-        }
+        let added = addedHeaders(status: head.status, record: record)
         let plan = ClientResponsePlan(keepAlive: keepAlive, hidden: hidden, added: added,
                                       date: worker.timeCache(loop.now).httpDate)
         var plan2 = plan
