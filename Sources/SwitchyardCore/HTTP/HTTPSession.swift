@@ -953,16 +953,11 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private func canRetry(_ condition: NextUpstreamConditions) -> Bool {
         guard let record, !condition.isEmpty, settings.proxyNextUpstream.contains(condition), triesLeft > 0 else { return false }
-        // The body went out already and was not kept: it cannot be sent twice.
-        if let body = upstreamBodySent, body { return false }
+        // A request body streams out as it arrives and is not kept: it cannot be sent twice.
+        if record.head.bodyFraming != .none { return false }
         let method = record.text(record.head.method)
         let idempotent = !["POST", "LOCK", "PATCH"].contains(method)
         return idempotent || settings.proxyNextUpstream.contains(.nonIdempotent)
-    }
-
-    private var upstreamBodySent: Bool? {
-        guard let record else { return nil }
-        return record.head.bodyFraming != .none
     }
 
     private func upstreamError(_ failure: BodyFlowFailure) -> Bool {
