@@ -14,16 +14,11 @@ enum HTTPDirectives {
     static func closeHTTP(_ builder: inout ConfigBuilder) throws(ConfigError) {}
 
     static func openUpstream(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
-        let name = directive.args[0].text
-        guard builder.http.upstream(named: name) == nil else {
-            throw ConfigError("duplicate upstream \"\(name)\"", at: directive.location)
-        }
-        builder.http.upstreams.append(UpstreamConfig(name: name, location: directive.location))
+        try UpstreamBlocks.open(&builder.http.upstreams, directive)
     }
 
     static func closeUpstream(_ builder: inout ConfigBuilder) throws(ConfigError) {
-        guard let upstream = builder.http.upstreams.last else { return }
-        try StreamDirectives.checkUpstream(upstream)
+        try UpstreamBlocks.close(builder.http.upstreams)
     }
 
     /// `server ADDR [weight=N] ...;` inside an http `upstream`: the stream syntax, unchanged.

@@ -8,27 +8,11 @@ enum StreamDirectives {
     static func closeStream(_ builder: inout ConfigBuilder) throws(ConfigError) {}
 
     static func openUpstream(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
-        let name = directive.args[0].text
-        guard builder.stream.upstream(named: name) == nil else {
-            throw ConfigError("duplicate upstream \"\(name)\"", at: directive.location)
-        }
-        builder.stream.upstreams.append(UpstreamConfig(name: name, location: directive.location))
+        try UpstreamBlocks.open(&builder.stream.upstreams, directive)
     }
 
     static func closeUpstream(_ builder: inout ConfigBuilder) throws(ConfigError) {
-        guard let upstream = builder.stream.upstreams.last else { return }
-        try checkUpstream(upstream)
-    }
-
-    /// What every `upstream {}` must hold, in `stream {}` and `http {}` alike.
-    static func checkUpstream(_ upstream: UpstreamConfig) throws(ConfigError) {
-        if upstream.servers.isEmpty {
-            throw ConfigError("no servers are inside upstream", at: upstream.location)
-        }
-        // Backups only stand in for primaries; nginx refuses a group that has none.
-        if upstream.servers.allSatisfy(\.backup) {
-            throw ConfigError("no servers in upstream \"\(upstream.name)\"", at: upstream.location)
-        }
+        try UpstreamBlocks.close(builder.stream.upstreams)
     }
 
     /// `server ADDR [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down];` inside `upstream`.

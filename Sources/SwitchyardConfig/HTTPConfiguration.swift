@@ -34,8 +34,7 @@ public struct HTTPConfig: Sendable {
 
     /// Upstream names compare case-insensitively, as in nginx.
     public func upstream(named name: String) -> UpstreamConfig? {
-        let wanted = name.lowercased()
-        return upstreams.first { $0.name.lowercased() == wanted }
+        upstreams.named(name)
     }
 
     public func logFormat(named name: String) -> LogFormatConfig? {

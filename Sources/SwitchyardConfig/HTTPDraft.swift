@@ -18,8 +18,7 @@ struct HTTPDraft {
 
     /// Upstream names compare case-insensitively, as in nginx.
     func upstream(named name: String) -> UpstreamConfig? {
-        let wanted = name.lowercased()
-        return upstreams.first { $0.name.lowercased() == wanted }
+        upstreams.named(name)
     }
 
     func hasLogFormat(named name: String) -> Bool {

@@ -13,8 +13,7 @@ struct StreamDraft {
 
     /// Upstream names compare case-insensitively, as in nginx.
     func upstream(named name: String) -> UpstreamConfig? {
-        let wanted = name.lowercased()
-        return upstreams.first { $0.name.lowercased() == wanted }
+        upstreams.named(name)
     }
 
     /// Resolves each `proxy_pass` now that every upstream is known, and merges each server's
