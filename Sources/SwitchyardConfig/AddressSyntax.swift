@@ -98,3 +98,12 @@ enum AddressSyntax {
             }
     }
 }
+
+extension HostPort {
+    /// `text` read as an upstream address (`host:port`, `[v6]:port`), as `proxy_pass` reads
+    /// one; nil when it is not one. For values only known per connection.
+    public init?(upstream text: String) {
+        guard case .success(let parsed) = AddressSyntax.parse(text, role: .upstream) else { return nil }
+        self = parsed
+    }
+}

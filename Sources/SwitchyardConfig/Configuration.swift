@@ -103,10 +103,13 @@ public struct Configuration: Sendable {
 public struct StreamConfig: Sendable {
     /// Upstream blocks in the order they were written.
     public var upstreams: [UpstreamConfig]
+    /// `map` blocks of `stream {}`; `VariableRef.map(i)` in a stream value is `maps[i]`.
+    public var maps: [MapConfig]
     public var servers: [StreamServerConfig]
 
-    public init(upstreams: [UpstreamConfig] = [], servers: [StreamServerConfig] = []) {
+    public init(upstreams: [UpstreamConfig] = [], maps: [MapConfig] = [], servers: [StreamServerConfig] = []) {
         self.upstreams = upstreams
+        self.maps = maps
         self.servers = servers
     }
 
@@ -176,6 +179,9 @@ public enum StreamHandler: Sendable, Hashable {
     case address(HostPort)
     /// `echo;`: the built-in demo upstream that sends every byte back.
     case echo
+    /// `proxy_pass $name;`: evaluated per connection to an upstream block's name or an
+    /// `IP:port` address (nginx's stream proxy with variables).
+    case variable(CompiledValue)
 }
 
 public struct StreamServerConfig: Sendable {
@@ -198,6 +204,9 @@ public struct StreamServerConfig: Sendable {
     public var prereadTimeoutIsExplicit: Bool = false
     public var prereadTimeout: Duration
     public var prereadBufferSize: Int
+    /// `ssl_preread on`: read the client's TLS ClientHello (without consuming it) before
+    /// choosing the upstream, for the `$ssl_preread_*` variables.
+    public var sslPreread: Bool = false
     public var location: SourceLocation
     /// `error_log` of this server, else of `stream {}`, else the main one (nginx's merge).
     public var errorLog: ErrorLogConfig

@@ -40,6 +40,7 @@ enum DirectiveTable {
         DirectiveSpec("listen", .streamServer, .atLeast(1), .custom(StreamDirectives.listen)),
         DirectiveSpec("proxy_pass", .streamServer, .exactly(1), .custom(StreamDirectives.proxyPass)),
         DirectiveSpec("echo", .streamServer, .none, .custom(StreamDirectives.echo)),
+        DirectiveSpec("map", .stream, .exactly(2), .rawBlock(MapDirectives.streamMap)),
 
         // Written in `stream {}`, these are inherited by every server that does not set them.
         DirectiveSpec("proxy_connect_timeout", .streamScopes, .exactly(1), .time(\.scopeProxy.connectTimeout)),
@@ -54,6 +55,7 @@ enum DirectiveTable {
         DirectiveSpec("proxy_splice", .streamScopes, .flag, .flag(\.scopeProxy.splice)),
         DirectiveSpec("preread_timeout", .streamScopes, .exactly(1), .time(\.scopeProxy.prereadTimeout)),
         DirectiveSpec("preread_buffer_size", .streamScopes, .exactly(1), .size(\.scopeProxy.prereadBufferSize)),
+        DirectiveSpec("ssl_preread", .streamScopes, .flag, .flag(\.scopeProxy.sslPreread)),
     ]
 
     static let httpDirectives: [DirectiveSpec] = [
@@ -68,7 +70,7 @@ enum DirectiveTable {
         DirectiveSpec(
             "location", [.httpServer, .httpLocation], .between(1, 2),
             .block(.httpLocation, open: HTTPDirectives.openLocation, close: HTTPDirectives.closeLocation)),
-        DirectiveSpec("map", .http, .exactly(2), .rawBlock(MapDirectives.map)),
+        DirectiveSpec("map", .http, .exactly(2), .rawBlock(MapDirectives.httpMap)),
         DirectiveSpec("log_format", .http, .atLeast(2), .custom(HTTPDirectives.logFormat)),
 
         // Server identity.

@@ -3,22 +3,30 @@
 /// keywords, `~` / `~*` start a regex key, and `\` escapes a key that would be a keyword.
 /// `include` has already been expanded by the parser.
 enum MapDirectives {
-    static func map(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+    static func httpMap(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        try read(directive, scope: .http, into: &builder.http.maps)
+    }
+
+    /// nginx's stream map module: the same syntax, with the stream variables.
+    static func streamMap(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
+        try read(directive, scope: .stream, into: &builder.stream.maps)
+    }
+
+    private static func read(_ directive: Directive, scope: VariableScope, into maps: inout [MapDraft]) throws(ConfigError) {
         let source = try PendingValue(directive.args[0])
         let target = directive.args[1]
         guard let name = target.text.suffix(after: "$"), name.utf8.allSatisfy(NameBytes.isNameByte) else {
             throw ConfigError("invalid variable name \"\(target.text)\"", at: target.location)
         }
-        if VariableResolver.isBuiltin(name) || builder.http.maps.contains(where: { $0.name == name }) {
+        if VariableResolver.isBuiltin(name, in: scope) || maps.contains(where: { $0.name == name }) {
             throw ConfigError("the duplicate \"\(name)\" variable", at: target.location)
         }
         var draft = MapDraft(name: name, source: source, location: directive.location)
         for line in directive.block ?? [] {
             try draft.add(line)
         }
-        builder.http.maps.append(draft)
+        maps.append(draft)
     }
-
 }
 
 /// A `map` while it is being read.

@@ -107,13 +107,11 @@ enum StreamDirectives {
 
     /// `proxy_pass NAME | ADDR;` Whether NAME is an upstream is decided when `stream {}` is
     /// complete, since the upstream may be declared after the server.
+    /// With variables, the value is checked now and its names resolved with the other values
+    /// of `stream {}`; it is evaluated per connection.
     static func proxyPass(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
-        try setHandler(.proxyPass(directive.args[0]), &builder, directive)
-        // nginx would evaluate variables per connection; refuse them rather than connect to "$x".
-        let target = try ComplexValue(directive.args[0])
-        guard target.isLiteral else {
-            throw ConfigError("variables are not supported in \"proxy_pass\" yet", at: directive.args[0].location)
-        }
+        let value = try PendingValue(directive.args[0])
+        try setHandler(value.value.isLiteral ? .proxyPass(directive.args[0]) : .variable(value), &builder, directive)
     }
 
     /// `echo;`: the built-in demo upstream that sends every byte back.

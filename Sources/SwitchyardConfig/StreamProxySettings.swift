@@ -11,6 +11,7 @@ struct StreamProxySettings: Sendable, Equatable {
     var splice: Bool?
     var prereadTimeout: Duration?
     var prereadBufferSize: Int?
+    var sslPreread: Bool?
 
     /// nginx's merge step (`ngx_conf_merge_*_value(conf, prev, default)`) for every field: the
     /// value written in this server, else the one written in `stream {}`, else the default that
@@ -31,6 +32,7 @@ struct StreamProxySettings: Sendable, Equatable {
         inherit(\.splice, \.proxySplice)
         inherit(\.prereadTimeout, \.prereadTimeout)
         inherit(\.prereadBufferSize, \.prereadBufferSize)
+        inherit(\.sslPreread, \.sslPreread)
         config.prereadTimeoutIsExplicit = prereadTimeout != nil || parent.prereadTimeout != nil
         return config
     }

@@ -49,6 +49,14 @@ public enum VariableRef: Sendable, Hashable {
     case capture(Int)
     /// `$name` defined by a named group `(?<name>...)` of some regular expression.
     case namedCapture(String)
+    /// Stream only: `$ssl_preread_server_name`, the SNI of the ClientHello `ssl_preread` read.
+    case sslPrereadServerName
+    /// Stream only: `$ssl_preread_alpn_protocols`, the client's ALPN names joined by commas.
+    case sslPrereadALPNProtocols
+    /// Stream only: `$ssl_preread_protocol`, the highest TLS version the client offers.
+    case sslPrereadProtocol
+    /// Stream only: `$protocol`, `TCP` (no UDP here).
+    case transportProtocol
 
     /// The fixed names, each a variable of its own.
     static let builtins: [String: VariableRef] = [
@@ -63,6 +71,15 @@ public enum VariableRef: Sendable, Hashable {
         "request_time": .requestTime, "request_length": .requestLength, "time_local": .timeLocal,
         "time_iso8601": .timeISO8601, "msec": .msec, "connection": .connection,
         "connection_requests": .connectionRequests,
+    ]
+
+    /// The variables of `stream {}` (nginx's stream core and ssl_preread modules).
+    static let streamBuiltins: [String: VariableRef] = [
+        "remote_addr": .remoteAddr, "remote_port": .remotePort, "binary_remote_addr": .binaryRemoteAddr,
+        "server_addr": .serverAddr, "server_port": .serverPort, "connection": .connection, "msec": .msec,
+        "time_local": .timeLocal, "time_iso8601": .timeISO8601, "protocol": .transportProtocol,
+        "ssl_preread_server_name": .sslPrereadServerName, "ssl_preread_alpn_protocols": .sslPrereadALPNProtocols,
+        "ssl_preread_protocol": .sslPrereadProtocol,
     ]
 
     /// The name families (`$http_host`, `$cookie_id`, `$arg_page`); the part after the prefix
@@ -134,8 +151,22 @@ struct PendingValue: Equatable {
     }
 }
 
-/// Resolves variable names once every `map` and regular expression of `http {}` is known.
+/// Which module's variables a value may use.
+enum VariableScope {
+    case http
+    case stream
+
+    var builtins: [String: VariableRef] {
+        switch self {
+        case .http: VariableRef.builtins
+        case .stream: VariableRef.streamBuiltins
+        }
+    }
+}
+
+/// Resolves variable names once every `map` and regular expression of the block is known.
 struct VariableResolver {
+    var scope = VariableScope.http
     /// Map-defined names to their index in `HTTPConfig.maps`.
     var maps: [String: Int] = [:]
     /// Names of every named group of every regular expression of `http {}`.
@@ -167,15 +198,15 @@ struct VariableResolver {
     func reference(_ name: String, at location: SourceLocation) throws(ConfigError) -> VariableRef {
         if let digit = Int(name), (1...9).contains(digit) { return .capture(digit) }
         if let index = maps[name] { return .map(index) }
-        if let builtin = VariableRef.builtins[name] { return builtin }
+        if let builtin = scope.builtins[name] { return builtin }
         if namedCaptures.contains(name) { return .namedCapture(name) }
-        if let family = VariableRef.prefixed(name) { return family }
+        if scope == .http, let family = VariableRef.prefixed(name) { return family }
         throw ConfigError("unknown \"\(name)\" variable", at: location)
     }
 
     /// A name a `map` may define: not a built-in variable, not one defined by another map.
-    static func isBuiltin(_ name: String) -> Bool {
-        VariableRef.builtins[name] != nil
+    static func isBuiltin(_ name: String, in scope: VariableScope) -> Bool {
+        scope.builtins[name] != nil
     }
 }
 

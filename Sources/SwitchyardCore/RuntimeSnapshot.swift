@@ -36,6 +36,8 @@ public struct UpstreamGroupSpec: Sendable {
 public enum StreamRoute: Sendable {
     case echo
     case upstream(groupIndex: Int)
+    /// `proxy_pass $name`: an upstream block's name or an `IP:port`, known per connection.
+    case variable(CompiledValue)
 }
 
 public struct StreamServerRuntime: Sendable {
@@ -73,6 +75,9 @@ public struct RuntimeSnapshot: Sendable {
     public let listeners: [ListenerSpec]
     public let streamServers: [StreamServerRuntime]
     public let upstreams: [UpstreamGroupSpec]
+    /// Stream upstream blocks by lowercased name (nginx compares them ignoring case), for
+    /// `proxy_pass $name`.
+    public let streamGroupIndex: [String: Int]
     /// The upstream groups `proxy_pass` in `http {}` uses: every `upstream` block, then one
     /// implicit group per literal address.
     public let httpUpstreams: [UpstreamGroupSpec]
@@ -95,6 +100,7 @@ public struct RuntimeSnapshot: Sendable {
             self.listeners = listeners
             self.streamServers = []
             self.upstreams = []
+            self.streamGroupIndex = [:]
             return
         }
         for upstream in stream.upstreams {
@@ -109,11 +115,18 @@ public struct RuntimeSnapshot: Sendable {
             }
             groups.append(UpstreamGroupSpec(name: upstream.name, peers: peers))
         }
+        var byName: [String: Int] = [:]
+        for (index, group) in groups.enumerated() {
+            byName[group.name.lowercased()] = index
+        }
+        self.streamGroupIndex = byName
         for (index, server) in stream.servers.enumerated() {
             let route: StreamRoute
             switch server.handler {
             case .echo:
                 route = .echo
+            case .variable(let value):
+                route = .variable(value)
             case .upstream(let name):
                 guard let found = groups.firstIndex(where: { $0.name == name }) else {
                     throw ConfigError(message: "no upstream \"\(name)\"", location: server.location)

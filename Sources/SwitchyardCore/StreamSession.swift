@@ -14,8 +14,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
 
     private unowned let worker: Worker
     private let server: StreamServerRuntime
-    private let serverAddress: SocketAddress
-    private let clientAddress: SocketAddress
+    private let facts: StreamConnectionFacts
     private var clientFD: OwnedFD?
     private var upstreamFD: OwnedFD?
     private var state: State
@@ -26,16 +25,13 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
     private var connectedPeer: Int?
     private var tunnel: Tunnel?
     private let idleTimeoutMs: Int64
-    /// The group this session draws peers from (nil for `echo`).
-    private let group: UpstreamGroup?
+    /// The group this session draws peers from, chosen when it starts (nil for `echo`).
+    private var group: UpstreamGroup?
 
-    init(worker: Worker, client: consuming OwnedFD, clientAddress: SocketAddress, serverAddress: SocketAddress,
-         server: StreamServerRuntime, group: UpstreamGroup?) {
+    init(worker: Worker, client: consuming OwnedFD, facts: StreamConnectionFacts, server: StreamServerRuntime) {
         self.worker = worker
-        self.group = group
         self.server = server
-        self.clientAddress = clientAddress
-        self.serverAddress = serverAddress
+        self.facts = facts
         self.clientFD = .some(client)
         self.state = .starting
         self.startedAt = worker.loop.now
@@ -44,6 +40,9 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         self.triesLeft = limit > 0 ? limit : Int.max
         timer.handler = self
     }
+
+    private var clientAddress: SocketAddress { facts.clientAddress }
+    private var serverAddress: SocketAddress { facts.serverAddress }
 
     private var loop: EventLoop { worker.loop }
     /// This server's `error_log`, else the one of `stream {}`, else the main one.
@@ -60,11 +59,35 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
     }
 
     func start() {
-        if group == nil {
+        switch server.route {
+        case .echo:
             startTunnel(upstream: nil)
-        } else {
+        case .upstream(let index):
+            group = worker.groups[index]
+            connectNext()
+        case .variable(let value):
+            var evaluator = StreamVariableEvaluator(maps: worker.snapshot.config.stream?.maps ?? [], facts: facts)
+            let name = evaluator.evaluateString(value)
+            guard let found = worker.streamGroup(named: name) ?? Self.addressGroup(name) else {
+                log.error("\"\(name)\" from \"\(value.source)\" is neither an upstream nor an IP:port \(Phase.route)\(context())")
+                close(reason: "no upstream named")
+                return
+            }
+            group = found
             connectNext()
         }
+    }
+
+    /// `proxy_pass $x` evaluated to a literal `IP:port` (no name lookups on the loop: nginx
+    /// would need a `resolver` for a name too).
+    private static func addressGroup(_ text: String) -> UpstreamGroup? {
+        guard let hostPort = HostPort(upstream: text) else { return nil }
+        var host = hostPort.host
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let address = SocketAddress(ip: host, port: hostPort.port) else { return nil }
+        let peer = PeerSpec(address: address, name: text, weight: 1, maxFails: 1, failTimeoutMs: 10_000,
+                            backup: false, down: false)
+        return UpstreamGroup(spec: UpstreamGroupSpec(name: text, peers: [peer]))
     }
 
     // MARK: connect

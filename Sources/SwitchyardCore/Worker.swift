@@ -1,6 +1,7 @@
 import Glibc
 import SwitchyardConfig
 import SwitchyardReactor
+import SwitchyardWire
 
 /// Everything one loop thread owns: its listeners, sessions, pipes and balancer state.
 /// A connection never changes worker, so nothing here is locked.
@@ -115,18 +116,19 @@ final class Worker {
         connectionCounter += 1
         metrics.sessions.add(1, ordering: .relaxed)
         let spec = acceptor.spec
-        if spec.isHybrid {
+        if PrereadSession.needed(on: spec, snapshot) {
             let preread = PrereadSession(worker: self, client: client, clientAddress: address, spec: spec)
             adopt(preread)
             preread.start()
         } else {
-            startSession(client, from: address, on: spec, asHTTP: spec.httpGroup != nil)
+            startSession(client, from: address, on: spec, asHTTP: spec.httpGroup != nil, hello: nil)
         }
     }
 
     /// Starts what a connection is once its protocol is known: an HTTP session for the
     /// address's http servers, else a stream session for its stream server.
-    private func startSession(_ client: consuming OwnedFD, from address: SocketAddress, on spec: ListenerSpec, asHTTP: Bool) {
+    private func startSession(_ client: consuming OwnedFD, from address: SocketAddress, on spec: ListenerSpec,
+                              asHTTP: Bool, hello: ClientHelloInfo?) {
         if asHTTP, let listenGroup = spec.httpGroup, let http = snapshot.config.http {
             let session = HTTPSession(worker: self, client: client, clientAddress: address, serverAddress: spec.address,
                                       snapshot: snapshot, http: http, listenGroup: listenGroup,
@@ -134,23 +136,23 @@ final class Worker {
             adopt(session)
             session.start()
         } else {
-            let server = snapshot.streamServers[spec.serverIndex]
-            var group: UpstreamGroup?
-            if case .upstream(let index) = server.route { group = groups[index] }
-            let session = StreamSession(worker: self, client: client, clientAddress: address,
-                                        serverAddress: spec.address, server: server, group: group)
+            let facts = StreamConnectionFacts(
+                clientAddress: address, serverAddress: spec.address,
+                connectionNumber: connectionCounter &* 64 &+ UInt64(loop.handle.id), hello: hello)
+            let session = StreamSession(worker: self, client: client, facts: facts,
+                                        server: snapshot.streamServers[spec.serverIndex])
             adopt(session)
             session.start()
         }
     }
 
-    /// A hybrid port's connection, classified: it becomes an HTTP or a stream session in
-    /// place of its preread session.
-    func classified(_ client: consuming OwnedFD, from address: SocketAddress, on spec: ListenerSpec, asHTTP: Bool,
-                    session preread: PrereadSession) {
+    /// A peeked-at connection, classified and its ClientHello read where configured: it
+    /// becomes an HTTP or a stream session in place of its preread session.
+    func prereadDone(_ client: consuming OwnedFD, from address: SocketAddress, on spec: ListenerSpec, asHTTP: Bool,
+                     hello: ClientHelloInfo?, session preread: PrereadSession) {
         // The new session is adopted before the preread one ends, so a draining worker never
         // sees itself empty in between.
-        startSession(client, from: address, on: spec, asHTTP: asHTTP)
+        startSession(client, from: address, on: spec, asHTTP: asHTTP, hello: hello)
         sessionEnded(preread)
     }
 
@@ -193,6 +195,11 @@ final class Worker {
     }
 
     // MARK: http support
+
+    /// The stream upstream block `name` names (ignoring case), for `proxy_pass $name`.
+    func streamGroup(named name: String) -> UpstreamGroup? {
+        snapshot.streamGroupIndex[name.lowercased()].map { groups[$0] }
+    }
 
     /// The upstream group a `proxy_pass` target names in the current snapshot.
     func httpGroupIndex(_ target: HTTPUpstreamTarget) -> Int? {

@@ -11,6 +11,7 @@ enum HybridPortReport {
             return "switchyard: hybrid port \(spec.address): HTTP/1.x requests go to the http server(s) listening there "
                 + "(\(spec.location)); TLS, anything else, and clients silent for \(wait.milliseconds)ms go to the "
                 + "stream server\(streamPlace)"
+                + (stream.sslPreread ? ", which reads each TLS ClientHello first (ssl_preread)" : "")
         }
     }
 }

@@ -26,7 +26,7 @@ struct DirectiveTableTests {
                 "proxy_next_upstream", "proxy_next_upstream_timeout", "proxy_next_upstream_tries", "proxy_pass",
                 "proxy_pass_header", "proxy_pass_request_body", "proxy_pass_request_headers", "proxy_read_timeout",
                 "proxy_redirect", "proxy_send_timeout", "proxy_set_header", "proxy_splice", "proxy_timeout", "return", "root",
-                "server", "server_name", "stream", "upstream", "use", "websocket_echo", "worker_connections", "worker_processes",
+                "server", "server_name", "ssl_preread", "stream", "upstream", "use", "websocket_echo", "worker_connections", "worker_processes",
                 "worker_rlimit_nofile", "worker_shutdown_timeout",
             ])
     }

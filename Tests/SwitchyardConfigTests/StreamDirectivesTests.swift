@@ -131,15 +131,70 @@ struct StreamDirectivesTests {
             loadError(streamServer("listen 1;\nproxy_pass host:0;")) == "invalid port in upstream \"host:0\" in conf/x.conf:4")
     }
 
-    /// Variables in `proxy_pass` are validated, then refused until they are supported.
-    @Test func proxyPassVariables() {
+    /// Variables in `proxy_pass` are checked when read and resolved against the stream
+    /// variables and maps, so a typo is an error at load, not a dead route at run time.
+    @Test func proxyPassVariables() throws {
+        let server = try #require(
+            try load("stream {\nmap $ssl_preread_server_name $up {\ndefault b;\n}\nserver {\nlisten 1;\nproxy_pass $up;\n}\n}")
+                .stream?.servers.first)
+        guard case .variable(let value) = server.handler else {
+            Issue.record("handler \(server.handler)")
+            return
+        }
+        #expect(value.variables == [.map(0)] && value.source == "$up")
         #expect(
-            loadError(streamServer("listen 1;\nproxy_pass $upstream;"))
-                == "variables are not supported in \"proxy_pass\" yet in conf/x.conf:4")
+            loadError(streamServer("listen 1;\nproxy_pass $upstream;")) == "unknown \"upstream\" variable in conf/x.conf:4")
+        // The http families are not stream variables, as in nginx.
+        #expect(
+            loadError(streamServer("listen 1;\nproxy_pass $http_host;")) == "unknown \"http_host\" variable in conf/x.conf:4")
         #expect(
             loadError(streamServer("listen 1;\nproxy_pass ${x;"))
                 == "the closing bracket in \"x\" variable is missing in conf/x.conf:4")
         #expect(loadError(streamServer("listen 1;\nproxy_pass a$;")) == "invalid variable name in \"a$\" in conf/x.conf:4")
+    }
+
+    /// The stream variables resolve; `ssl_preread` is a flag of `stream {}` and its servers.
+    @Test func streamVariablesAndSSLPreread() throws {
+        let config = try load(
+            """
+            stream {
+            ssl_preread on;
+            map "$remote_addr $remote_port $server_addr $server_port $binary_remote_addr $connection $protocol" $all { default x; }
+            map "$ssl_preread_server_name $ssl_preread_alpn_protocols $ssl_preread_protocol $msec $time_local $time_iso8601" $tls { default y; }
+            server { listen 1; proxy_pass $all$tls; }
+            server { listen 2; ssl_preread off; echo; }
+            }
+            """)
+        let stream = try #require(config.stream)
+        #expect(stream.maps.map(\.name) == ["all", "tls"])
+        #expect(stream.maps[0].source.variables == [
+            .remoteAddr, .remotePort, .serverAddr, .serverPort, .binaryRemoteAddr, .connection, .transportProtocol,
+        ])
+        #expect(stream.maps[1].source.variables.prefix(3) == [
+            .sslPrereadServerName, .sslPrereadALPNProtocols, .sslPrereadProtocol,
+        ])
+        #expect(stream.servers.map(\.sslPreread) == [true, false])
+        #expect(loadError("stream {\nssl_preread maybe;\n}") == "invalid value \"maybe\" in \"ssl_preread\" directive, it must be \"on\" or \"off\" in conf/x.conf:2")
+    }
+
+    /// A stream map may not redefine a stream variable or another map, nor use an http one;
+    /// an http map name is not visible in stream and the reverse.
+    @Test func streamMapErrors() {
+        #expect(
+            loadError("stream {\nmap $remote_addr $remote_port {\n}\n}") == "the duplicate \"remote_port\" variable in conf/x.conf:2")
+        #expect(
+            loadError("stream {\nmap $remote_addr $a {\n}\nmap $remote_addr $a {\n}\n}")
+                == "the duplicate \"a\" variable in conf/x.conf:4")
+        #expect(loadError("stream {\nmap $host $a {\n}\n}") == "unknown \"host\" variable in conf/x.conf:2")
+        // `$host` is an http variable, so an http map may be named `$ssl_preread_protocol`...
+        #expect(loadError("http {\nmap $host $ssl_preread_protocol {\n}\n}") == nil)
+        // ...and an http map is not a stream variable.
+        #expect(
+            loadError("http {\nmap $host $h {\n}\n}\nstream {\nserver {\nlisten 1;\nproxy_pass $h;\n}\n}")
+                == "unknown \"h\" variable in conf/x.conf:8")
+        #expect(
+            loadError("stream {\nmap $a $b {\ndefault $c;\n}\nmap $b $c {\n}\nmap $c $a {\n}\n}")
+                == "cycle while evaluating variable \"b\" in conf/x.conf:2")
     }
 
     /// Upstream servers take weight, max_fails, fail_timeout, backup and down, with nginx's defaults.

@@ -95,12 +95,12 @@ struct VariableEvaluator {
         case .requestLength: return String(record.requestLength)
         case .timeLocal: return HTTPDate.common(TimeCache.now().seconds)
         case .timeISO8601: return HTTPDate.iso8601(TimeCache.now().seconds)
-        case .msec:
-            let now = TimeCache.now()
-            return "\(now.seconds).\(Self.threeDigits(now.milliseconds))"
+        case .msec: return Self.msec(TimeCache.now())
         case .connection: return String(record.connectionNumber)
         case .connectionRequests: return String(record.connectionRequests)
         case .httpHeader, .cookie, .arg, .map, .capture, .namedCapture: return ""
+        case .sslPrereadServerName, .sslPrereadALPNProtocols, .sslPrereadProtocol, .transportProtocol:
+            return ""  // stream variables: the resolver never lets them into an http value
         }
     }
 
@@ -113,6 +113,11 @@ struct VariableEvaluator {
             }
             return out
         }
+    }
+
+    /// `$msec`: seconds since the epoch with milliseconds.
+    static func msec(_ now: (seconds: Int, milliseconds: Int)) -> String {
+        "\(now.seconds).\(threeDigits(now.milliseconds))"
     }
 
     /// `1.234`: nginx's seconds-with-milliseconds.
