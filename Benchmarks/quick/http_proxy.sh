@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# HTTP requests through Switchyard and nginx side by side, keep-alive from the client, a new
-# upstream connection per request (neither proxy has an upstream keep-alive pool configured).
+# HTTP requests through Switchyard and nginx side by side, keep-alive from the client. With
+# `keepalive` (the default) both proxies keep upstream connections (`keepalive 32` and the
+# nginx idiom); with `close`, each request opens a new upstream connection.
 # The backend is nginx `return 200` on CPU 1 with wrk; each proxy runs one worker on CPU 0.
 # Prints req/s, latency p50/p99 and proxy CPU-seconds per 100k requests.
-# Usage: http_proxy.sh [seconds per run, default 10]. Needs: release build, nginx, wrk.
+# Usage: http_proxy.sh [seconds per run, default 10] [keepalive|close]. Needs: release build,
+# nginx, wrk.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS=${1:-10}
+MODE=${2:-keepalive}
+if [ "$MODE" = keepalive ]; then
+    UPSTREAM="upstream be { server 127.0.0.1:18200; keepalive 32; }"
+    PASS="proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection \"\";"
+else
+    UPSTREAM=""
+    PASS="proxy_pass http://127.0.0.1:18200;"
+fi
 BIN=${SWITCHYARD_BIN:-.build/release/switchyard}
 [ -x "$BIN" ] || { echo "build first: swift build -c release" >&2; exit 1; }
 for tool in nginx wrk taskset; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
@@ -28,14 +38,14 @@ cat > "$WORK/sy.conf" <<CONF
 worker_processes 1;
 error_log $WORK/sy.err warn;
 events { worker_connections 4096; }
-http { server { listen 127.0.0.1:$SY backlog=4096; location / { proxy_pass http://127.0.0.1:$BACKEND; } } }
+http { $UPSTREAM server { listen 127.0.0.1:$SY backlog=4096; location / { $PASS } } }
 CONF
 taskset -c 0 "$BIN" -c "$WORK/sy.conf" & PIDS+=($!); SYPID=$!
 
 cat > "$WORK/ng.conf" <<CONF
 worker_processes 1; daemon off; master_process off; error_log $WORK/ng.err; pid $WORK/ng.pid;
 events { worker_connections 4096; }
-http { access_log off; server { listen 127.0.0.1:$NG backlog=4096; location / { proxy_pass http://127.0.0.1:$BACKEND; } } }
+http { access_log off; $UPSTREAM server { listen 127.0.0.1:$NG backlog=4096; location / { $PASS } } }
 CONF
 taskset -c 0 nginx -p "$WORK/ng" -c "$WORK/ng.conf" & PIDS+=($!); NGPID=$!
 sleep 1

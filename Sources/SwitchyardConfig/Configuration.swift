@@ -122,6 +122,20 @@ public struct UpstreamConfig: Sendable {
     public var name: String
     public var servers: [UpstreamServerConfig]
     public var location: SourceLocation
+    public var method: BalancerMethod = .roundRobin
+    /// Where the method directive was written; nil for the default round robin.
+    public var methodLocation: SourceLocation?
+    /// `hash KEY` before the variables of its block are known (compiled when the block ends).
+    var pendingHashKey: PendingValue?
+    /// `sticky cookie ...` (http upstreams only).
+    public var sticky: StickyCookieConfig?
+    /// `zone NAME [SIZE];` as written. It changes nothing: the worker threads of one process
+    /// already share the upstream state that needs sharing (active connection counts).
+    public var zone: String?
+    /// `keepalive N` (http upstreams): nil keeps no idle connections.
+    public var keepalive: UpstreamKeepaliveConfig?
+    /// The `keepalive*` lines as written so far.
+    var keepaliveDraft = UpstreamKeepaliveDraft()
 
     public init(name: String, servers: [UpstreamServerConfig] = [], location: SourceLocation) {
         self.name = name
@@ -130,10 +144,14 @@ public struct UpstreamConfig: Sendable {
     }
 }
 
-/// `server ADDR [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down];` in an upstream.
+/// `server ADDR [weight=N] [max_conns=N] [max_fails=N] [fail_timeout=T] [backup] [down];` in
+/// an upstream.
 public struct UpstreamServerConfig: Sendable, Hashable {
     public var address: HostPort
     public var weight: Int
+    /// The most connections open to this server at once, across every worker thread; 0 means
+    /// no limit, as in nginx.
+    public var maxConns: Int = 0
     /// 0 disables failure accounting (the server is never marked unavailable), as in nginx.
     public var maxFails: Int
     public var failTimeout: Duration

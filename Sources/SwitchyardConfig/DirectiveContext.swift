@@ -25,6 +25,8 @@ struct DirectiveContext: OptionSet, Sendable, Hashable {
 
     /// Settings written in `stream {}` are inherited by every `server {}` that does not set them.
     static let streamScopes: DirectiveContext = [.stream, .streamServer]
+    /// `upstream {}` of either module: same syntax, same meaning.
+    static let upstreams: DirectiveContext = [.streamUpstream, .httpUpstream]
     /// Settings every http level may write, inherited downwards.
     static let httpScopes: DirectiveContext = [.http, .httpServer, .httpLocation]
     /// Settings of the connection rather than of a request (nginx's `NGX_HTTP_SRV_CONF` ones).

@@ -2,7 +2,8 @@
 /// many arguments it takes, and what it sets. nginx's `ngx_command_t` arrays, as data.
 /// `include` is not here: the parser expands it before directives are interpreted.
 enum DirectiveTable {
-    static let specs: [DirectiveSpec] = mainDirectives + eventsDirectives + streamDirectives + httpDirectives
+    static let specs: [DirectiveSpec] =
+        mainDirectives + eventsDirectives + streamDirectives + httpDirectives + upstreamDirectives
 
     static let mainDirectives: [DirectiveSpec] = [
         DirectiveSpec("worker_processes", .main, .exactly(1), .custom(MainDirectives.workerProcesses)),
@@ -33,7 +34,7 @@ enum DirectiveTable {
             "upstream", .stream, .exactly(1),
             .block(.streamUpstream, open: StreamDirectives.openUpstream, close: StreamDirectives.closeUpstream)),
         // Two directives share the name `server`, as in nginx: a block in `stream`, a line in `upstream`.
-        DirectiveSpec("server", .streamUpstream, .atLeast(1), .custom(StreamDirectives.upstreamServer)),
+        DirectiveSpec("server", .streamUpstream, .atLeast(1), .custom(UpstreamDirectives.server)),
         DirectiveSpec(
             "server", .stream, .none,
             .block(.streamServer, open: StreamDirectives.openServer, close: StreamDirectives.closeServer)),
@@ -63,7 +64,13 @@ enum DirectiveTable {
         DirectiveSpec(
             "upstream", .http, .exactly(1),
             .block(.httpUpstream, open: HTTPDirectives.openUpstream, close: HTTPDirectives.closeUpstream)),
-        DirectiveSpec("server", .httpUpstream, .atLeast(1), .custom(HTTPDirectives.upstreamServer)),
+        DirectiveSpec("server", .httpUpstream, .atLeast(1), .custom(UpstreamDirectives.server)),
+        DirectiveSpec("keepalive", .httpUpstream, .exactly(1), .number(\.upstreamKeepalive.connections, minimum: 1)),
+        DirectiveSpec("keepalive_timeout", .httpUpstream, .exactly(1), .time(\.upstreamKeepalive.timeout), default: "60s"),
+        DirectiveSpec(
+            "keepalive_requests", .httpUpstream, .exactly(1), .number(\.upstreamKeepalive.requests, minimum: 1),
+            default: "1000"),
+        DirectiveSpec("keepalive_time", .httpUpstream, .exactly(1), .time(\.upstreamKeepalive.time), default: "1h"),
         DirectiveSpec(
             "server", .http, .none,
             .block(.httpServer, open: HTTPDirectives.openServer, close: HTTPDirectives.closeServer)),
@@ -133,6 +140,17 @@ enum DirectiveTable {
         DirectiveSpec("index", .httpScopes, .atLeast(1), .custom(HTTPDirectives.index), default: "index.html"),
         DirectiveSpec("internal", .httpLocation, .none, .custom(HTTPDirectives.internal)),
         DirectiveSpec("access_log", .httpScopes, .atLeast(1), .custom(HTTPDirectives.accessLog), default: "off"),
+    ]
+
+    /// Lines of `upstream {}` shared by both modules (their `server` rows are above).
+    static let upstreamDirectives: [DirectiveSpec] = [
+        DirectiveSpec("ip_hash", .upstreams, .none, .custom(UpstreamDirectives.ipHash)),
+        DirectiveSpec("hash", .upstreams, .between(1, 2), .custom(UpstreamDirectives.hash)),
+        DirectiveSpec("least_conn", .upstreams, .none, .custom(UpstreamDirectives.leastConn)),
+        DirectiveSpec("random", .upstreams, .between(0, 2), .custom(UpstreamDirectives.random)),
+        DirectiveSpec("zone", .upstreams, .between(1, 2), .custom(UpstreamDirectives.zone)),
+        // nginx Plus has no stream `sticky`: there is no cookie to carry.
+        DirectiveSpec("sticky", .httpUpstream, .atLeast(2), .custom(UpstreamDirectives.sticky)),
     ]
 
     static let byName: [String: [DirectiveSpec]] = Dictionary(grouping: specs, by: \.name)

@@ -21,12 +21,6 @@ enum HTTPDirectives {
         try UpstreamBlocks.close(builder.http.upstreams)
     }
 
-    /// `server ADDR [weight=N] ...;` inside an http `upstream`: the stream syntax, unchanged.
-    static func upstreamServer(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
-        let server = try StreamDirectives.parseUpstreamServer(directive)
-        builder.http.upstreams[builder.http.upstreams.count - 1].servers.append(server)
-    }
-
     static func openServer(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
         builder.http.servers.append(HTTPServerDraft(location: directive.location))
     }

@@ -15,50 +15,6 @@ enum StreamDirectives {
         try UpstreamBlocks.close(builder.stream.upstreams)
     }
 
-    /// `server ADDR [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down];` inside `upstream`.
-    /// Unset parameters keep `UpstreamServerConfig`'s defaults, which are nginx's.
-    static func upstreamServer(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
-        let server = try parseUpstreamServer(directive)
-        builder.stream.upstreams[builder.stream.upstreams.count - 1].servers.append(server)
-    }
-
-    /// The `server` line of an upstream, shared with `http {}`'s upstreams.
-    static func parseUpstreamServer(_ directive: Directive) throws(ConfigError) -> UpstreamServerConfig {
-        let addressArgument = directive.args[0]
-        let address: HostPort
-        switch AddressSyntax.parse(addressArgument.text, role: .upstream) {
-        case .success(let hostPort):
-            address = hostPort
-        case .failure(let problem):
-            throw ConfigError(
-                "\(problem.reason) in upstream \"\(addressArgument.text)\"", at: addressArgument.location)
-        }
-
-        var server = UpstreamServerConfig(address: address, location: directive.location)
-        for parameter in directive.args.dropFirst() {
-            let text = parameter.text
-            let invalid = ConfigError("invalid parameter \"\(text)\"", at: parameter.location)
-            if let value = text.value(after: "weight=") {
-                guard let weight = Units.number(value), weight > 0 else { throw invalid }
-                server.weight = weight
-            } else if let value = text.value(after: "max_fails=") {
-                // 0 is valid: it turns failure accounting off.
-                guard let maxFails = Units.number(value) else { throw invalid }
-                server.maxFails = maxFails
-            } else if let value = text.value(after: "fail_timeout=") {
-                guard let failTimeout = Units.time(String(value), base: .seconds) else { throw invalid }
-                server.failTimeout = failTimeout
-            } else if text == "backup" {
-                server.backup = true
-            } else if text == "down" {
-                server.down = true
-            } else {
-                throw invalid
-            }
-        }
-        return server
-    }
-
     static func openServer(_ builder: inout ConfigBuilder, _ directive: Directive) throws(ConfigError) {
         builder.stream.servers.append(StreamServerDraft(location: directive.location))
     }

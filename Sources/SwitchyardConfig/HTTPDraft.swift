@@ -62,7 +62,7 @@ struct HTTPDraft {
             finishedServers.append(try draft.finished(over: httpSettings, with: context, upstreams: self))
         }
         return HTTPConfig(
-            upstreams: upstreams, maps: compiledMaps, logFormats: formats, servers: finishedServers,
+            upstreams: try UpstreamBlocks.compiled(upstreams, by: resolver), maps: compiledMaps, logFormats: formats, servers: finishedServers,
             listenGroups: Self.listenGroups(of: finishedServers), settings: httpSettings, location: httpLocation)
     }
 

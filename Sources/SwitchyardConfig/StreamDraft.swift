@@ -36,7 +36,8 @@ struct StreamDraft {
             server.errorLog = draft.errorLog ?? errorLog ?? mainErrorLog
             finishedServers.append(server)
         }
-        return StreamConfig(upstreams: upstreams, maps: compiledMaps, servers: finishedServers)
+        return StreamConfig(
+            upstreams: try UpstreamBlocks.compiled(upstreams, by: resolver), maps: compiledMaps, servers: finishedServers)
     }
 
     private func makeResolver() -> VariableResolver {

@@ -20,6 +20,20 @@ enum UpstreamBlocks {
             throw ConfigError("no servers in upstream \"\(upstream.name)\"", at: upstream.location)
         }
     }
+
+    /// Compiles each `hash` key with the variables of its module, now that the whole block
+    /// (every `map` included) is known.
+    static func compiled(_ upstreams: [UpstreamConfig], by resolver: VariableResolver) throws(ConfigError) -> [UpstreamConfig] {
+        var result = upstreams
+        for index in result.indices {
+            guard let key = result[index].pendingHashKey, case .hash(_, let consistent) = result[index].method else {
+                continue
+            }
+            result[index].method = .hash(try resolver.compile(key), consistent: consistent)
+            result[index].pendingHashKey = nil
+        }
+        return result
+    }
 }
 
 extension Array where Element == UpstreamConfig {

@@ -12,11 +12,13 @@ public struct PeerSpec: Sendable {
     public var failTimeoutMs: Int64
     public var backup: Bool
     public var down: Bool
+    /// `max_conns=N`: at most N connections open at once, across workers; 0 means no limit.
+    public var maxConns: Int
     /// The address as logs and `$upstream_addr` print it, formatted once at load.
     public var addressText: String
 
     public init(address: SocketAddress, name: String, weight: Int, maxFails: Int, failTimeoutMs: Int64,
-                backup: Bool, down: Bool) {
+                backup: Bool, down: Bool, maxConns: Int = 0) {
         self.address = address
         self.name = name
         self.weight = weight
@@ -24,13 +26,50 @@ public struct PeerSpec: Sendable {
         self.failTimeoutMs = failTimeoutMs
         self.backup = backup
         self.down = down
+        self.maxConns = maxConns
         self.addressText = address.description
     }
 }
 
 public struct UpstreamGroupSpec: Sendable {
-    public var name: String
-    public var peers: [PeerSpec]
+    public let name: String
+    public let peers: [PeerSpec]
+    /// How peers are chosen; round robin when the block names no method.
+    public let method: BalancerMethod
+    /// `sticky cookie` (http upstream blocks only).
+    public let sticky: StickyCookieConfig?
+    /// `keepalive N` and companions (http upstream blocks only).
+    public var keepalive: UpstreamKeepaliveConfig? = nil
+    /// Active connections per peer: one per snapshot, shared by every worker's copy of the
+    /// group (`least_conn`, `random two`, `max_conns`).
+    public let load: UpstreamLoad
+    /// `hash KEY consistent`'s ring, built once per snapshot.
+    let ring: ConsistentHashRing?
+    /// The ids `sticky cookie` names peers by.
+    let stickyIDs: StickyIDs?
+
+    public init(
+        name: String, peers: [PeerSpec], method: BalancerMethod = .roundRobin, sticky: StickyCookieConfig? = nil,
+        keepalive: UpstreamKeepaliveConfig? = nil
+    ) {
+        self.name = name
+        self.peers = peers
+        self.method = method
+        self.sticky = sticky
+        self.keepalive = keepalive
+        self.load = UpstreamLoad(peerCount: peers.count)
+        if case .hash(_, consistent: true) = method {
+            ring = ConsistentHashRing(peers: peers)
+        } else {
+            ring = nil
+        }
+        stickyIDs = sticky == nil ? nil : StickyIDs(group: name, peers: peers)
+    }
+
+    /// The value a sticky cookie carries for `peer`, nil without `sticky cookie`.
+    func stickyID(of peer: Int) -> String? {
+        stickyIDs?.ids[peer]
+    }
 }
 
 public enum StreamRoute: Sendable {
@@ -110,10 +149,10 @@ public struct RuntimeSnapshot: Sendable {
                     peers.append(PeerSpec(
                         address: address, name: server.address.description, weight: server.weight,
                         maxFails: server.maxFails, failTimeoutMs: server.failTimeout.milliseconds,
-                        backup: server.backup, down: server.down))
+                        backup: server.backup, down: server.down, maxConns: server.maxConns))
                 }
             }
-            groups.append(UpstreamGroupSpec(name: upstream.name, peers: peers))
+            groups.append(UpstreamGroupSpec(name: upstream.name, peers: peers, method: upstream.method))
         }
         var byName: [String: Int] = [:]
         for (index, group) in groups.enumerated() {
@@ -170,11 +209,12 @@ public struct RuntimeSnapshot: Sendable {
                 for address in try resolve(server.address, what: "upstream", at: server.location) {
                     peers.append(PeerSpec(address: address, name: server.address.description, weight: server.weight,
                                           maxFails: server.maxFails, failTimeoutMs: server.failTimeout.milliseconds,
-                                          backup: server.backup, down: server.down))
+                                          backup: server.backup, down: server.down, maxConns: server.maxConns))
                 }
             }
             targets[.upstream(upstream.name)] = groups.count
-            groups.append(UpstreamGroupSpec(name: upstream.name, peers: peers))
+            groups.append(UpstreamGroupSpec(name: upstream.name, peers: peers, method: upstream.method,
+                                            sticky: upstream.sticky, keepalive: upstream.keepalive))
         }
         for server in http.servers {
             for location in server.locations {

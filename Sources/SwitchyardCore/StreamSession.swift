@@ -27,6 +27,12 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
     private let idleTimeoutMs: Int64
     /// The group this session draws peers from, chosen when it starts (nil for `echo`).
     private var group: UpstreamGroup?
+    /// What the group's method chooses by (client address, `hash` key), kept across tries so
+    /// `proxy_next_upstream` continues nginx's sequence.
+    private var pick = PickContext()
+    /// The peer this session counts as an active connection of (`least_conn`, `max_conns`):
+    /// from its choice until its connect fails or the session ends.
+    private var heldPeer: Int?
 
     init(worker: Worker, client: consuming OwnedFD, facts: StreamConnectionFacts, server: StreamServerRuntime) {
         self.worker = worker
@@ -63,8 +69,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         case .echo:
             startTunnel(upstream: nil)
         case .upstream(let index):
-            group = worker.groups[index]
-            connectNext()
+            balance(over: worker.groups[index])
         case .variable(let value):
             var evaluator = StreamVariableEvaluator(maps: worker.snapshot.config.stream?.maps ?? [], facts: facts)
             let name = evaluator.evaluateString(value)
@@ -73,9 +78,24 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
                 close(reason: "no upstream named")
                 return
             }
-            group = found
-            connectNext()
+            balance(over: found)
         }
+    }
+
+    /// Starts drawing peers from `chosen`, with the client's address or the evaluated `hash`
+    /// key when its method chooses by them.
+    private func balance(over chosen: UpstreamGroup) {
+        group = chosen
+        switch chosen.spec.method {
+        case .ipHash:
+            pick = PickContext(client: clientAddress)
+        case .hash(let key, _):
+            var evaluator = StreamVariableEvaluator(maps: worker.snapshot.config.stream?.maps ?? [], facts: facts)
+            pick = PickContext(hashKey: evaluator.evaluate(key))
+        case .roundRobin, .leastConn, .random:
+            break
+        }
+        connectNext()
     }
 
     /// `proxy_pass $x` evaluated to a literal `IP:port` (no name lookups on the loop: nginx
@@ -96,7 +116,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         guard let group else { return }
         let nextTimeout = config.proxyNextUpstreamTimeout.milliseconds
         let outOfTime = nextTimeout > 0 && loop.now - startedAt >= nextTimeout
-        guard triesLeft > 0, !outOfTime, let peer = group.balancer.next(now: loop.now, tried: tried) else {
+        guard triesLeft > 0, !outOfTime, let peer = group.balancer.next(now: loop.now, tried: tried, context: &pick) else {
             // A session that tried nothing found every peer down or resting: say so. One that
             // tried them all has already logged each failure.
             if tried.isEmptyFor(Array(group.spec.peers.indices)) {
@@ -107,6 +127,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         }
         tried.insert(peer)
         triesLeft -= 1
+        hold(peer)
         let address = group.spec.peers[peer].address
         let fd: Int32
         do {
@@ -149,6 +170,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         if let fd = upstreamFD?.raw { loop.deregister(fd: fd) }
         upstreamFD = nil
         loop.disarm(timer)
+        releaseHeld()
         group.balancer.report(peer, failed: true, now: loop.now)
         worker.metrics.upstreamFailures.add(1, ordering: .relaxed)
         log.error("\(error)\(context(peer: peer))")
@@ -166,6 +188,19 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         group?.balancer.report(peer, failed: false, now: loop.now)
         connectedPeer = peer
         startTunnel(upstream: upstreamFD.take())
+    }
+
+    /// Counts `peer` as this session's active connection in every worker.
+    private func hold(_ peer: Int) {
+        releaseHeld()
+        group?.balancer.acquired(peer)
+        heldPeer = peer
+    }
+
+    private func releaseHeld() {
+        guard let peer = heldPeer else { return }
+        group?.balancer.released(peer)
+        heldPeer = nil
     }
 
     // MARK: forward
@@ -232,6 +267,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         if case .closed = state { return }
         state = .closed
         loop.disarm(timer)
+        releaseHeld()
         if let fd = upstreamFD?.raw { loop.deregister(fd: fd) }
         upstreamFD = nil
         clientFD = nil

@@ -23,3 +23,10 @@ struct TriedSet {
         overflow.removeAll()
     }
 }
+
+extension TriedSet {
+    /// True when none of `indices` was tried.
+    func isEmptyFor(_ indices: [Int]) -> Bool {
+        !indices.contains { contains($0) }
+    }
+}

@@ -61,7 +61,7 @@ final class Worker {
         self.metrics = metrics
         self.pipes = PipePool()
         self.groups = snapshot.upstreams.map { UpstreamGroup(spec: $0) }
-        self.httpGroups = snapshot.httpUpstreams.map { UpstreamGroup(spec: $0) }
+        self.httpGroups = snapshot.httpUpstreams.map { UpstreamGroup(spec: $0, loop: loop) }
         self.sessionLimit = max(1, snapshot.config.workerConnections / 2)
         loop.owner = self
     }
@@ -82,7 +82,10 @@ final class Worker {
         }
         snapshot = next
         groups = next.upstreams.map { UpstreamGroup(spec: $0) }
-        httpGroups = next.httpUpstreams.map { UpstreamGroup(spec: $0) }
+        // Idle connections belong to the old peers list: close them; requests in flight
+        // close theirs when they end.
+        for group in httpGroups { group.pool?.closeAll() }
+        httpGroups = next.httpUpstreams.map { UpstreamGroup(spec: $0, loop: loop) }
         sessionLimit = max(1, next.config.workerConnections / 2)
         loop.log = log
         var kept: [Acceptor] = []
@@ -183,6 +186,7 @@ final class Worker {
     func quit() {
         draining = true
         for acceptor in acceptors { acceptor.close() }
+        for group in httpGroups { group.pool?.closeAll() }
         for session in Array(sessions.values) { session.quit() }
         if sessions.isEmpty { loop.stop() }
     }
@@ -190,6 +194,7 @@ final class Worker {
     /// Immediate stop: every session is closed now.
     func terminate() {
         for acceptor in acceptors { acceptor.close() }
+        for group in httpGroups { group.pool?.closeAll() }
         for session in Array(sessions.values) { session.abort("shutting down") }
         loop.stop()
     }

@@ -186,8 +186,8 @@ extension Integration {
         /// directives as `# pending (...)` comments only.
         @Test func examples_followTheConventions() throws {
             var owner: [UInt16: String] = [:]
-            let pendingDirectives = ["ip_hash", "hash ", "least_conn", "keepalive ", "ssl_certificate", "auth_request",
-                                     "limit_req", "limit_conn", "proxy_cache", "health_check", "sticky", "zone "]
+            // Directives no landed issue provides yet: an example writes them as comments.
+            let pendingDirectives = ["ssl_certificate", "auth_request", "limit_req", "limit_conn", "proxy_cache", "health_check"]
             for example in Self.examples {
                 let text = try Self.text(example.file)
                 let file = example.file

@@ -19,15 +19,16 @@ struct DirectiveTableTests {
         #expect(
             DirectiveTable.knownNames == [
                 "access_log", "add_header", "alias", "client_body_timeout", "client_header_timeout",
-                "client_max_body_size", "echo", "error_log", "events", "http", "include", "index", "internal",
-                "keepalive_requests", "keepalive_timeout", "large_client_header_buffers", "listen", "location",
-                "log_format", "map", "multi_accept", "pid", "preread_buffer_size", "preread_timeout", "proxy_buffering",
-                "proxy_connect_timeout", "proxy_half_close", "proxy_hide_header", "proxy_http_version",
-                "proxy_next_upstream", "proxy_next_upstream_timeout", "proxy_next_upstream_tries", "proxy_pass",
-                "proxy_pass_header", "proxy_pass_request_body", "proxy_pass_request_headers", "proxy_read_timeout",
-                "proxy_redirect", "proxy_send_timeout", "proxy_set_header", "proxy_splice", "proxy_timeout", "return", "root",
-                "server", "server_name", "ssl_preread", "stream", "upstream", "use", "websocket_echo", "worker_connections", "worker_processes",
-                "worker_rlimit_nofile", "worker_shutdown_timeout",
+                "client_max_body_size", "echo", "error_log", "events", "hash", "http", "include", "index", "internal",
+                "ip_hash", "keepalive", "keepalive_requests", "keepalive_time", "keepalive_timeout",
+                "large_client_header_buffers", "least_conn", "listen", "location", "log_format", "map", "multi_accept",
+                "pid", "preread_buffer_size", "preread_timeout", "proxy_buffering", "proxy_connect_timeout",
+                "proxy_half_close", "proxy_hide_header", "proxy_http_version", "proxy_next_upstream",
+                "proxy_next_upstream_timeout", "proxy_next_upstream_tries", "proxy_pass", "proxy_pass_header",
+                "proxy_pass_request_body", "proxy_pass_request_headers", "proxy_read_timeout", "proxy_redirect",
+                "proxy_send_timeout", "proxy_set_header", "proxy_splice", "proxy_timeout", "random", "return", "root",
+                "server", "server_name", "ssl_preread", "sticky", "stream", "upstream", "use", "websocket_echo",
+                "worker_connections", "worker_processes", "worker_rlimit_nofile", "worker_shutdown_timeout", "zone",
             ])
     }
 

@@ -9,33 +9,33 @@ private func group(_ peers: [(weight: Int, backup: Bool, down: Bool)], maxFails:
     })
 }
 
-private func picks(_ balancer: inout RoundRobinBalancer, _ count: Int, now: Int64 = 1000) -> [Int] {
+private func picks(_ balancer: inout UpstreamBalancer, _ count: Int, now: Int64 = 1000) -> [Int] {
     (0..<count).compactMap { _ in balancer.next(now: now, tried: TriedSet()) }
 }
 
 struct RoundRobinBalancerTests {
     /// Weights 5, 1, 1 give nginx's smooth sequence a a b a c a a, not a burst of a's.
     @Test func smoothWeightedOrderMatchesNginx() {
-        var balancer = RoundRobinBalancer(group: group([(5, false, false), (1, false, false), (1, false, false)]))
+        var balancer = UpstreamBalancer(group: group([(5, false, false), (1, false, false), (1, false, false)]))
         #expect(picks(&balancer, 7) == [0, 0, 1, 0, 2, 0, 0])
         #expect(picks(&balancer, 7) == [0, 0, 1, 0, 2, 0, 0])
     }
 
     /// Equal weights rotate in order.
     @Test func equalWeightsRotate() {
-        var balancer = RoundRobinBalancer(group: group([(1, false, false), (1, false, false), (1, false, false)]))
+        var balancer = UpstreamBalancer(group: group([(1, false, false), (1, false, false), (1, false, false)]))
         #expect(picks(&balancer, 6) == [0, 1, 2, 0, 1, 2])
     }
 
     /// A `down` server is never chosen.
     @Test func skipsDownServers() {
-        var balancer = RoundRobinBalancer(group: group([(1, false, true), (1, false, false)]))
+        var balancer = UpstreamBalancer(group: group([(1, false, true), (1, false, false)]))
         #expect(picks(&balancer, 3) == [1, 1, 1])
     }
 
     /// max_fails failures within fail_timeout take a server out until the window passes.
     @Test func failedServerRestsForFailTimeout() {
-        var balancer = RoundRobinBalancer(group: group([(1, false, false), (1, false, false)], maxFails: 1, failTimeoutMs: 1000))
+        var balancer = UpstreamBalancer(group: group([(1, false, false), (1, false, false)], maxFails: 1, failTimeoutMs: 1000))
         balancer.report(0, failed: true, now: 1000)
         #expect(picks(&balancer, 3, now: 1500) == [1, 1, 1])
         #expect(picks(&balancer, 4, now: 2600).contains(0))
@@ -43,7 +43,7 @@ struct RoundRobinBalancerTests {
 
     /// Backup servers serve only while every primary is unavailable.
     @Test func backupOnlyWhenPrimariesFail() {
-        var balancer = RoundRobinBalancer(group: group([(1, false, false), (1, true, false)]))
+        var balancer = UpstreamBalancer(group: group([(1, false, false), (1, true, false)]))
         #expect(picks(&balancer, 3) == [0, 0, 0])
         balancer.report(0, failed: true, now: 1000)
         #expect(picks(&balancer, 2, now: 1001) == [1, 1])
@@ -51,7 +51,7 @@ struct RoundRobinBalancerTests {
 
     /// Peers already tried by a session are skipped; when all are tried there is none.
     @Test func triedPeersAreSkipped() {
-        var balancer = RoundRobinBalancer(group: group([(1, false, false), (1, false, false)]))
+        var balancer = UpstreamBalancer(group: group([(1, false, false), (1, false, false)]))
         var tried = TriedSet()
         let first = balancer.next(now: 0, tried: tried)!
         tried.insert(first)
@@ -63,7 +63,7 @@ struct RoundRobinBalancerTests {
 
     /// A lone server is never marked unavailable, as nginx ignores max_fails for it.
     @Test func singleServerIsAlwaysTried() {
-        var balancer = RoundRobinBalancer(group: group([(1, false, false)]))
+        var balancer = UpstreamBalancer(group: group([(1, false, false)]))
         balancer.report(0, failed: true, now: 1000)
         balancer.report(0, failed: true, now: 1000)
         #expect(balancer.next(now: 1001, tried: TriedSet()) == 0)

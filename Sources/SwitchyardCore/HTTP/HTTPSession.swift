@@ -70,6 +70,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     private var out = OutputBuffer()
     private var upstream: UpstreamLeg?
     private var tried = TriedSet()
+    /// What the upstream group's method chooses by, for every try of the request in progress.
+    private var pick = PickContext()
     private var triesLeft = 0
     private var sendContinue = false
     /// The client's request body, while it still flows somewhere (upstream or nowhere).
@@ -644,6 +646,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
         record.proxyHost = proxyHost
         let group = worker.httpGroups[index]
+        pick = Self.pickContext(for: group, record: record, evaluator: VariableEvaluator(http: http, record: record, nowMs: loop.now))
         tried.removeAll()
         let limit = settings.proxyNextUpstreamTries
         triesLeft = limit > 0 ? limit : group.spec.peers.count
@@ -651,11 +654,31 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         connectNext(group)
     }
 
+    /// The client address (`ip_hash`), evaluated key (`hash`) and sticky cookie id a group's
+    /// method needs, computed once per request.
+    private static func pickContext(for group: UpstreamGroup, record: HTTPExchangeRecord,
+                                    evaluator: VariableEvaluator) -> PickContext {
+        var stickyID: Substring?
+        if let sticky = group.spec.sticky {
+            let cookies = evaluator.value(of: .httpHeader("cookie"))
+            let value = VariableEvaluator.cookie(named: sticky.name, in: cookies)
+            if !value.isEmpty { stickyID = Substring(String(decoding: value, as: UTF8.self)) }
+        }
+        switch group.spec.method {
+        case .ipHash:
+            return PickContext(client: record.clientAddress, stickyID: stickyID)
+        case .hash(let key, _):
+            return PickContext(hashKey: evaluator.evaluate(key), stickyID: stickyID)
+        case .roundRobin, .leastConn, .random:
+            return stickyID == nil ? PickContext() : PickContext(stickyID: stickyID)
+        }
+    }
+
     private func connectNext(_ group: UpstreamGroup) {
         guard let record else { return }
         let deadline = settings.proxyNextUpstreamTimeout.milliseconds
         let outOfTime = deadline > 0 && loop.now - record.startedMs >= deadline
-        guard triesLeft > 0, !outOfTime, let peer = group.balancer.next(now: loop.now, tried: tried) else {
+        guard triesLeft > 0, !outOfTime, let peer = group.balancer.next(now: loop.now, tried: tried, context: &pick) else {
             if tried.isEmptyFor(Array(group.spec.peers.indices)) {
                 log.error("no live upstreams while connecting to upstream\(context())")
             }
@@ -665,6 +688,34 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         tried.insert(peer)
         triesLeft -= 1
         upstreamTimedOut = false
+        open(group, peer: peer, reuse: true)
+    }
+
+    /// Starts the exchange with `peer`: on an idle pooled connection when one is there and
+    /// `reuse` allows it, else on a new connection.
+    private func open(_ group: UpstreamGroup, peer: Int, reuse: Bool) {
+        guard let record else { return }
+        group.balancer.acquired(peer)
+        if reuse, let idle = group.pool?.take(peer: peer), let fd = idle.fd.take() {
+            let leg = UpstreamLeg(group: group, peer: peer, fd: fd, ringSize: 16384, now: loop.now)
+            leg.holdsPeer = true
+            leg.reused = true
+            leg.priorRequests = idle.requests
+            leg.openedMs = idle.openedMs
+            leg.connected = true
+            upstream = leg
+            record.upstreamAddress = group.spec.peers[peer].addressText
+            record.upstreamConnectMs = 0
+            buildUpstreamRequest(leg)
+            phase = .exchanging
+            waiting = .nothing
+            do {
+                try loop.register(fd: leg.raw, interest: .writable, handler: self)
+            } catch {
+                upstreamFailed(error, timedOut: false)
+            }
+            return
+        }
         let address = group.spec.peers[peer].address
         let fd: Int32
         do {
@@ -676,6 +727,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
         try? Sys.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
         let leg = UpstreamLeg(group: group, peer: peer, fd: OwnedFD(fd), ringSize: 16384, now: loop.now)
+        leg.holdsPeer = true
         upstream = leg
         record.upstreamAddress = group.spec.peers[peer].addressText
         buildUpstreamRequest(leg)
@@ -701,12 +753,20 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         let prefix = withLocation { $0.modifier.isRegex ? nil : $0.pattern }
         let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
         var fields: [(name: [UInt8], value: [UInt8])] = []
+        var connectionValue: [UInt8] = []
         for field in settings.proxyHeadersWithDefaults {
-            fields.append((Array(field.name.utf8), evaluator.evaluate(field.value)))
+            let value = evaluator.evaluate(field.value)
+            if field.name.lowercased() == "connection" { connectionValue = value }
+            fields.append((Array(field.name.utf8), value))
         }
+        let useHTTP11 = settings.proxyHTTPVersion == .http1_1 || record.head.isChunked
+        // Reuse needs HTTP/1.1 and a Connection field that is empty (not sent) or keep-alive:
+        // nginx's default `Connection: close` and an upgrade's `Connection: upgrade` end it.
+        leg.reusable = leg.group.pool != nil && useHTTP11
+            && (connectionValue.isEmpty || connectionValue.map { $0 | 0x20 } == Array("keep-alive".utf8))
         let plan = UpstreamRequestPlan(
             uri: ProxyPassURI.target(proxyPass: proxyPass, locationPrefix: prefix, record: record),
-            version: settings.proxyHTTPVersion == .http1_1 || record.head.isChunked ? .http1_1 : .http1_0,
+            version: useHTTP11 ? .http1_1 : .http1_0,
             setFields: fields, passRequestHeaders: settings.proxyPassRequestHeaders,
             passRequestBody: settings.proxyPassRequestBody)
         var head: [UInt8] = []
@@ -869,10 +929,12 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             }
             switch result {
             case .value(0):
+                if retryOnNewConnection(leg) { return .failed }
                 log.error("upstream prematurely closed connection while reading response header from upstream\(context())")
                 return failResponse(leg, status: 502, retry: .error)
             case .value(let n):
                 leg.ring.didWrite(n)
+                leg.bytesReceived += n
                 progressed = true
             case .wouldBlock:
                 return progressed ? .progressed : .waiting
@@ -890,10 +952,16 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         // An HTTP/1.0 client cannot take chunked coding: it gets the payload, delimited by close.
         let dechunk = framing == .chunked && !record.head.version.isAtLeast1_1
         if framing == .untilClose || dechunk { keepAlive = false }
+        if framing == .untilClose || !head.keepAlive || !head.version.isAtLeast1_1 { leg.reusable = false }
         var hidden = ClientResponsePlan.defaultHidden + settings.proxyHideHeaders.map { Array($0.utf8) }
         let passed = settings.proxyPassHeaders.map { Array($0.utf8) }
         hidden.removeAll { passed.contains($0) }
-        let added = addedHeaders(status: head.status, record: record)
+        var added = addedHeaders(status: head.status, record: record)
+        if let sticky = leg.group.spec.sticky, let id = leg.group.spec.stickyID(of: leg.peer), pick.stickyID != Substring(id) {
+            // A new client, or one whose server went away: name the server that answered.
+            let value = StickyCookie.setCookie(sticky, id: id, now: TimeCache.now().seconds)
+            added.append((Array("Set-Cookie".utf8), Array(value.utf8)))
+        }
         let plan = ClientResponsePlan(keepAlive: keepAlive, hidden: hidden, added: added,
                                       date: worker.timeCache(loop.now).httpDate)
         var plan2 = plan
@@ -955,12 +1023,16 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         guard let record, !condition.isEmpty, settings.proxyNextUpstream.contains(condition), triesLeft > 0 else { return false }
         // A request body streams out as it arrives and is not kept: it cannot be sent twice.
         if record.head.bodyFraming != .none { return false }
-        let method = record.text(record.head.method)
-        let idempotent = !["POST", "LOCK", "PATCH"].contains(method)
-        return idempotent || settings.proxyNextUpstream.contains(.nonIdempotent)
+        return Self.isIdempotent(record) || settings.proxyNextUpstream.contains(.nonIdempotent)
+    }
+
+    /// nginx's rule: POST, LOCK and PATCH may have had effects, so they are not sent twice.
+    private static func isIdempotent(_ record: HTTPExchangeRecord) -> Bool {
+        !["POST", "LOCK", "PATCH"].contains(record.text(record.head.method))
     }
 
     private func upstreamError(_ failure: BodyFlowFailure) -> Bool {
+        if let leg = upstream, retryOnNewConnection(leg) { return false }
         log.error("\(failure) while sending request to upstream\(context())")
         if let leg = upstream, !leg.answered {
             _ = failResponse(leg, status: 502)
@@ -973,6 +1045,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     /// Connecting or talking to the upstream failed (`error` nil for a timeout).
     private func upstreamFailed(_ error: SysError?, timedOut: Bool) {
         guard let leg = upstream else { return }
+        if !timedOut, retryOnNewConnection(leg) { return }
         if let error {
             log.error("\(error) while connecting to upstream\(context())")
         } else {
@@ -987,9 +1060,32 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         _ = failResponse(leg, status: timedOut ? 504 : 502, retry: timedOut ? .timeout : .error)
     }
 
+    /// A pooled connection the upstream closed while it was idle (the race every keep-alive
+    /// client has) fails before the first response byte: the request goes again once, to
+    /// the same peer on a new connection, without counting as the peer's failure. A request
+    /// whose body already streamed out cannot be sent twice.
+    private func retryOnNewConnection(_ leg: UpstreamLeg) -> Bool {
+        guard leg.reused, leg.bytesReceived == 0, !leg.answered, let record, record.head.bodyFraming == .none,
+              Self.isIdempotent(record) || settings.proxyNextUpstream.contains(.nonIdempotent) else {
+            return false
+        }
+        log.info("keep-alive connection to upstream closed before the response, retrying on a new connection\(context())")
+        dropUpstream()
+        phase = .connecting
+        open(leg.group, peer: leg.peer, reuse: false)
+        return true
+    }
+
     private func dropUpstream() {
         guard let leg = upstream else { return }
+        if leg.holdsPeer {
+            leg.holdsPeer = false
+            leg.group.balancer.released(leg.peer)
+        }
         loop.deregister(fd: leg.raw)
+        if leg.canReturnToPool, let pool = leg.group.pool, let fd = leg.fd.take() {
+            pool.put(peer: leg.peer, fd: fd, requests: leg.priorRequests + 1, openedMs: leg.openedMs)
+        }
         leg.fd = nil
         upstream = nil
     }
@@ -1065,8 +1161,11 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
         let tunnel = Tunnel(client: clientSocket, upstream: upstreamSocket, mode: Worker.tunnelMode(splice: settings.proxySplice),
                             halfClose: true, pool: worker.pipes)
+        // The tunnel keeps counting against the peer until it ends.
+        let held = leg.holdsPeer ? (group: leg.group, peer: leg.peer) : nil
+        leg.holdsPeer = false
         let upgraded = UpgradedSession(worker: worker, tunnel: tunnel, readTimeout: settings.proxyReadTimeout,
-                                       sendTimeout: settings.proxySendTimeout, context: description)
+                                       sendTimeout: settings.proxySendTimeout, context: description, held: held)
         upstream = nil
         self.record = nil
         phase = .closed

@@ -17,8 +17,13 @@ final class UpgradedSession: WorkerSession, TunnelDelegate, TimerHandler {
     private let context: String
     private let startedAt: Int64
     private var ended = false
+    /// The upstream peer this connection counts against (`least_conn`, `max_conns`) until
+    /// the tunnel ends: a WebSocket is a long-lived connection to its server.
+    private let held: (group: UpstreamGroup, peer: Int)?
 
-    init(worker: Worker, tunnel: Tunnel, readTimeout: Duration, sendTimeout: Duration, context: String) {
+    init(worker: Worker, tunnel: Tunnel, readTimeout: Duration, sendTimeout: Duration, context: String,
+         held: (group: UpstreamGroup, peer: Int)? = nil) {
+        self.held = held
         self.worker = worker
         self.tunnel = tunnel
         self.readTimeoutMs = readTimeout.milliseconds
@@ -49,6 +54,7 @@ final class UpgradedSession: WorkerSession, TunnelDelegate, TimerHandler {
         guard !ended else { return }
         ended = true
         worker.loop.disarm(timer)
+        if let held { held.group.balancer.released(held.peer) }
         let copied = tunnel.bytesCopied
         let moved = tunnel.bytesToUpstream + tunnel.bytesToClient
         worker.metrics.bytesCopied.add(copied, ordering: .relaxed)

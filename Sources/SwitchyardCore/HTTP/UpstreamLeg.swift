@@ -20,6 +20,24 @@ final class UpstreamLeg {
     /// answered with an error status and nothing may be retried.
     var answered = false
     var connectStartedMs: Int64
+    /// Response bytes read so far: a reused connection that fails before the first one was
+    /// closed by the upstream while idle, and the request may go again on a new connection.
+    var bytesReceived = 0
+
+    // Keep-alive (`keepalive N` in the upstream block).
+    /// The connection came from the idle pool.
+    var reused = false
+    /// Requests this connection served before the current one.
+    var priorRequests = 0
+    /// When the connection was opened, for `keepalive_time`.
+    var openedMs: Int64
+    /// Both heads allow the connection to outlive the exchange: HTTP/1.1 out with no
+    /// `Connection: close` (nginx's `proxy_set_header Connection "";` idiom), and a response
+    /// that is not delimited by close and does not say close.
+    var reusable = false
+    /// The leg counts as an active connection of its peer (`least_conn`, `max_conns`) until
+    /// it is dropped or handed to an upgraded tunnel.
+    var holdsPeer = false
 
     init(group: UpstreamGroup, peer: Int, fd: consuming OwnedFD, ringSize: Int, now: Int64) {
         self.group = group
@@ -29,6 +47,15 @@ final class UpstreamLeg {
         self.ring = RingBuffer(capacity: ringSize)
         self.parser = HTTPResponseHeadParser()
         self.connectStartedMs = now
+        self.openedMs = now
+    }
+
+    /// The exchange ended with both sides in step (every byte of both bodies moved, nothing
+    /// extra received), so the connection can serve another request.
+    var canReturnToPool: Bool {
+        reusable && fd != nil && requestDone && responseDone && ring.isEmpty
+            && (responseBody == nil || responseBody?.end == .complete)
+            && (requestBody == nil || requestBody?.end == .complete)
     }
 
     var raw: Int32 { transport.fd }

@@ -1,0 +1,106 @@
+import Glibc
+import SwitchyardConfig
+import SwitchyardReactor
+
+/// One worker's idle connections to the peers of one http upstream group (`keepalive N`),
+/// nginx's keepalive cache: most recently used first, the least recently used closed when
+/// the cache is full, each connection dropped when its peer closes it, when it has been idle
+/// for `keepalive_timeout`, or when it has served `keepalive_requests` or lived
+/// `keepalive_time`.
+final class IdleUpstreamPool {
+    /// A connection between two requests. It watches its own socket: any readiness while
+    /// idle is the peer closing (or sending what nobody asked for), and either way it goes.
+    final class Connection: EventHandler, TimerHandler {
+        let peer: Int
+        var fd: OwnedFD?
+        /// Requests already served on this connection.
+        let requests: Int
+        /// When the connection was opened (loop ms), for `keepalive_time`.
+        let openedMs: Int64
+        let timer = LoopTimer()
+        unowned let pool: IdleUpstreamPool
+
+        init(peer: Int, fd: consuming OwnedFD, requests: Int, openedMs: Int64, pool: IdleUpstreamPool) {
+            self.peer = peer
+            self.fd = .some(fd)
+            self.requests = requests
+            self.openedMs = openedMs
+            self.pool = pool
+            timer.handler = self
+        }
+
+        func handle(fd: Int32, readiness: Readiness, loop: EventLoop) {
+            var probe: UInt8 = 0
+            let peeked = withUnsafeMutableBytes(of: &probe) { try? Sys.peek(fd, $0) }
+            if case .wouldBlock = peeked { return }  // a spurious wakeup: still idle
+            pool.drop(self)
+        }
+
+        func timerFired(_ timer: LoopTimer, now: Int64) {
+            pool.drop(self)
+        }
+    }
+
+    let settings: UpstreamKeepaliveConfig
+    private unowned let loop: EventLoop
+    /// Oldest first: reuse takes from the end, eviction from the front.
+    private var idle: [Connection] = []
+    /// Set when the group is replaced (reload) or the worker stops: connections given back
+    /// afterwards are closed at once.
+    private var closed = false
+
+    init(settings: UpstreamKeepaliveConfig, loop: EventLoop) {
+        self.settings = settings
+        self.loop = loop
+    }
+
+    var count: Int { idle.count }
+
+    /// The most recently used idle connection to `peer`, taken out of the pool (its owner
+    /// registers it with the loop again). nil when there is none.
+    func take(peer: Int) -> Connection? {
+        guard let index = idle.lastIndex(where: { $0.peer == peer }) else { return nil }
+        let connection = idle.remove(at: index)
+        loop.disarm(connection.timer)
+        if let raw = connection.fd?.raw { loop.deregister(fd: raw) }
+        return connection
+    }
+
+    /// Keeps a connection whose exchange ended cleanly, unless it has served its requests or
+    /// its time. `requests` counts the one just finished.
+    func put(peer: Int, fd: consuming OwnedFD, requests: Int, openedMs: Int64) {
+        let now = loop.now
+        guard !closed, requests < settings.requests, now - openedMs < settings.time.milliseconds else {
+            fd.close()
+            return
+        }
+        let connection = Connection(peer: peer, fd: fd, requests: requests, openedMs: openedMs, pool: self)
+        guard let raw = connection.fd?.raw,
+              (try? loop.register(fd: raw, interest: [.readable, .peerHangup], handler: connection)) != nil else {
+            return  // the connection and its descriptor go with it
+        }
+        if idle.count >= settings.connections { drop(idle[0]) }
+        idle.append(connection)
+        loop.arm(connection.timer, afterMs: settings.timeout.milliseconds)
+    }
+
+    fileprivate func drop(_ connection: Connection) {
+        guard let index = idle.firstIndex(where: { $0 === connection }) else { return }
+        idle.remove(at: index)
+        loop.disarm(connection.timer)
+        if let raw = connection.fd?.raw { loop.deregister(fd: raw) }
+        connection.fd = nil
+    }
+
+    /// Closes every idle connection and keeps none from now on.
+    func closeAll() {
+        closed = true
+        while let first = idle.first { drop(first) }
+    }
+}
+
+@available(*, unavailable)
+extension IdleUpstreamPool: Sendable {}
+
+@available(*, unavailable)
+extension IdleUpstreamPool.Connection: Sendable {}
