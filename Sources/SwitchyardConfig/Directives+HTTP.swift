@@ -203,11 +203,14 @@ enum HTTPDirectives {
             }
             throw ConfigError("invalid URL prefix in \"\(text)\"", at: argument.location)
         }
-        // nginx would evaluate variables per request; refuse them rather than connect to "$x".
-        guard try ComplexValue(argument).isLiteral else {
-            throw ConfigError("variables are not supported in \"proxy_pass\" yet", at: argument.location)
-        }
         let rest = text.dropFirst("http://".count)
+        let value = try PendingValue(text: String(rest), location: argument.location)
+        if !value.value.isLiteral {
+            // Evaluated per request; the names are resolved when `http {}` is complete.
+            builder.http.servers[server].locations[index].proxyPass = PendingProxyPass(
+                host: "", uri: nil, text: text, location: argument.location, variable: value)
+            return
+        }
         let slash = rest.firstIndex(of: "/")
         let host = String(rest[..<(slash ?? rest.endIndex)])
         let uri = slash.map { String(rest[$0...]) }

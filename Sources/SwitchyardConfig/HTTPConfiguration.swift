@@ -201,6 +201,10 @@ public enum HTTPUpstreamTarget: Sendable, Hashable {
     case upstream(String)
     /// `proxy_pass http://HOST[:PORT]...`; the port defaults to 80.
     case address(HostPort)
+    /// `proxy_pass http://$name...`: the text after `http://`, evaluated per request to an
+    /// upstream block's name or an `IP[:PORT]`, then an optional URI that replaces the request
+    /// URI whole (nginx's rule for proxy_pass with variables).
+    case variable(CompiledValue)
 }
 
 /// `proxy_pass http://TARGET[URI];`

@@ -134,7 +134,7 @@ struct HTTPServerDraft {
                 LocationConfig(
                     modifier: draft.modifier, pattern: draft.pattern, regex: draft.regex, parent: draft.parent,
                     children: draft.children, settings: try draft.settings.merged(over: parentSettings, with: context),
-                    proxyPass: try draft.proxyPass.map { pass throws(ConfigError) in try pass.resolved(in: upstreams) },
+                    proxyPass: try draft.proxyPass.map { pass throws(ConfigError) in try pass.resolved(in: upstreams, resolver: context.resolver) },
                     returnAction: try draft.returnAction.map { action throws(ConfigError) in
                         try action.compiled(by: context.resolver)
                     },
@@ -185,10 +185,16 @@ struct PendingProxyPass {
     var uri: String?
     var text: String
     var location: SourceLocation
+    /// What follows `http://` when it holds variables.
+    var variable: PendingValue? = nil
 
     static let defaultPort = 80
 
-    func resolved(in http: HTTPDraft) throws(ConfigError) -> ProxyPassConfig {
+    func resolved(in http: HTTPDraft, resolver: VariableResolver) throws(ConfigError) -> ProxyPassConfig {
+        if let variable {
+            return ProxyPassConfig(
+                target: .variable(try resolver.compile(variable)), uri: nil, proxyHost: "", text: text, location: location)
+        }
         func failure(_ problem: AddressSyntax.Problem) -> ConfigError {
             ConfigError("\(problem.reason) in upstream \"\(host)\"", at: location)
         }

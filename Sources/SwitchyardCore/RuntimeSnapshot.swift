@@ -121,6 +121,8 @@ public struct RuntimeSnapshot: Sendable {
     /// implicit group per literal address.
     public let httpUpstreams: [UpstreamGroupSpec]
     public let httpTargets: [HTTPUpstreamTarget: Int]
+    /// http upstream blocks by lowercased name, for `proxy_pass http://$name`.
+    public let httpGroupIndex: [String: Int]
 
     public init(config: Configuration) throws(ConfigError) {
         self.config = config
@@ -128,6 +130,11 @@ public struct RuntimeSnapshot: Sendable {
         var servers: [StreamServerRuntime] = []
         var groups: [UpstreamGroupSpec] = []
         (httpUpstreams, httpTargets) = try Self.httpGroups(config.http)
+        var httpByName: [String: Int] = [:]
+        for upstream in config.http?.upstreams ?? [] {
+            if let index = httpTargets[.upstream(upstream.name)] { httpByName[upstream.name.lowercased()] = index }
+        }
+        httpGroupIndex = httpByName
         if let http = config.http {
             for (index, group) in http.listenGroups.enumerated() {
                 let address = try Self.resolve(group.address, what: "listen", at: group.options.location, wildcard: true)[0]
@@ -220,6 +227,8 @@ public struct RuntimeSnapshot: Sendable {
             for location in server.locations {
                 guard let proxyPass = location.proxyPass else { continue }
                 switch proxyPass.target {
+                case .variable:
+                    continue  // chosen per request, among the blocks above or an IP address
                 case .upstream(let name):
                     guard targets[.upstream(name)] == nil else { continue }
                     if let found = http.upstream(named: name), let index = groups.firstIndex(where: { $0.name == found.name }) {

@@ -206,6 +206,11 @@ final class Worker {
         snapshot.streamGroupIndex[name.lowercased()].map { groups[$0] }
     }
 
+    /// The http upstream block `name` names (ignoring case), for `proxy_pass http://$name`.
+    func httpGroup(named name: String) -> UpstreamGroup? {
+        snapshot.httpGroupIndex[name.lowercased()].map { httpGroups[$0] }
+    }
+
     /// The upstream group a `proxy_pass` target names in the current snapshot.
     func httpGroupIndex(_ target: HTTPUpstreamTarget) -> Int? {
         snapshot.httpTargets[target]

@@ -24,6 +24,29 @@ final class HTTPExchangeRecord {
     var upstreamStatus = 0
     var upstreamConnectMs: Int64?
     var upstreamResponseMs: Int64?
+    /// The servers tried before the current one (`proxy_next_upstream`), oldest first: the
+    /// `$upstream_*` variables list every try, comma-separated, as nginx's do.
+    var earlierTries: [UpstreamTry] = []
+
+    struct UpstreamTry {
+        var address: String
+        var status: Int
+        var connectMs: Int64?
+        var responseMs: Int64?
+    }
+
+    /// Files the current try as an earlier one before the next server is asked. A try that
+    /// ended without a response counts as nginx counts it: 504 after a timeout, else 502.
+    func startNextTry(timedOut: Bool) {
+        guard !upstreamAddress.isEmpty else { return }
+        earlierTries.append(UpstreamTry(
+            address: upstreamAddress, status: upstreamStatus != 0 ? upstreamStatus : (timedOut ? 504 : 502),
+            connectMs: upstreamConnectMs, responseMs: upstreamResponseMs))
+        upstreamAddress = ""
+        upstreamStatus = 0
+        upstreamConnectMs = nil
+        upstreamResponseMs = nil
+    }
     var status = 0
     var bytesSent: UInt64 = 0
     var bodyBytesSent: UInt64 = 0

@@ -640,18 +640,56 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     // MARK: proxying
 
     private func startProxy(_ target: HTTPUpstreamTarget) {
-        guard let record, let index = worker.httpGroupIndex(target), let proxyHost = withLocation({ $0.proxyPass?.proxyHost }) else {
-            localError(502, keepAlive: false)
-            return
+        guard let record else { return }
+        let group: UpstreamGroup
+        dynamicURI = nil
+        if case .variable(let value) = target {
+            let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+            guard let chosen = dynamicTarget(evaluator.evaluateString(value), source: value.source) else {
+                localError(502, keepAlive: false)
+                return
+            }
+            group = chosen
+        } else {
+            guard let index = worker.httpGroupIndex(target), let proxyHost = withLocation({ $0.proxyPass?.proxyHost }) else {
+                localError(502, keepAlive: false)
+                return
+            }
+            record.proxyHost = proxyHost
+            group = worker.httpGroups[index]
         }
-        record.proxyHost = proxyHost
-        let group = worker.httpGroups[index]
         pick = Self.pickContext(for: group, record: record, evaluator: VariableEvaluator(http: http, record: record, nowMs: loop.now))
         tried.removeAll()
         let limit = settings.proxyNextUpstreamTries
         triesLeft = limit > 0 ? limit : group.spec.peers.count
         sendContinue = record.head.expectsContinue && record.head.version.isAtLeast1_1
         connectNext(group)
+    }
+
+    /// With `proxy_pass http://$x...`, the evaluated URI part, which replaces the request URI
+    /// whole; nil passes the request URI as the client sent it (nginx's rules).
+    private var dynamicURI: String?
+
+    /// `proxy_pass` with variables, evaluated: `HOST[:PORT][/URI]`, where HOST names an upstream
+    /// block (ignoring case) or is an IP address (port 80 by default). Anything else is a 502
+    /// with an error line naming the value: there is no `resolver` to look a name up.
+    private func dynamicTarget(_ text: String, source: String) -> UpstreamGroup? {
+        guard let record else { return nil }
+        let slash = text.firstIndex(of: "/")
+        let host = String(text[..<(slash ?? text.endIndex)])
+        dynamicURI = slash.map { String(text[$0...]) }
+        record.proxyHost = host
+        if !host.contains(":"), let group = worker.httpGroup(named: host) { return group }
+        let hostPort = HostPort(upstream: host) ?? HostPort(upstream: host + ":80")
+        var ip = hostPort?.host ?? ""
+        if ip.hasPrefix("["), ip.hasSuffix("]") { ip = String(ip.dropFirst().dropLast()) }
+        guard let hostPort, let address = SocketAddress(ip: ip, port: hostPort.port) else {
+            log.error("\"\(host)\" from \"\(source)\" is neither an upstream nor an IP address while choosing upstream\(context())")
+            return nil
+        }
+        let peer = PeerSpec(address: address, name: host, weight: 1, maxFails: 1, failTimeoutMs: 10_000,
+                            backup: false, down: false)
+        return UpstreamGroup(spec: UpstreamGroupSpec(name: host, peers: [peer]))
     }
 
     /// The client address (`ip_hash`), evaluated key (`hash`) and sticky cookie id a group's
@@ -687,6 +725,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
         tried.insert(peer)
         triesLeft -= 1
+        record.startNextTry(timedOut: upstreamTimedOut)
         upstreamTimedOut = false
         open(group, peer: peer, reuse: true)
     }
@@ -765,7 +804,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         leg.reusable = leg.group.pool != nil && useHTTP11
             && (connectionValue.isEmpty || connectionValue.map { $0 | 0x20 } == Array("keep-alive".utf8))
         let plan = UpstreamRequestPlan(
-            uri: ProxyPassURI.target(proxyPass: proxyPass, locationPrefix: prefix, record: record),
+            uri: dynamicURI.map { Array($0.utf8) } ?? ProxyPassURI.target(proxyPass: proxyPass, locationPrefix: prefix, record: record),
             version: useHTTP11 ? .http1_1 : .http1_0,
             setFields: fields, passRequestHeaders: settings.proxyPassRequestHeaders,
             passRequestBody: settings.proxyPassRequestBody)
@@ -902,6 +941,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                         // proxy_next_upstream http_5xx/403/404/429: nothing reached the client
                         // yet, so this answer is dropped and the next server asked.
                         log.warn("upstream answered \(head.status), passing the request to the next upstream\(context())")
+                        record.upstreamStatus = head.status
                         if condition != .http403 && condition != .http404 {
                             leg.group.balancer.report(leg.peer, failed: true, now: loop.now)
                         }

@@ -84,10 +84,14 @@ struct VariableEvaluator {
             let existing = join(record.fieldValues(Array("x-forwarded-for".utf8)), separator: [44, 32])
             return existing.isEmpty ? record.clientAddress.ip : String(decoding: existing, as: UTF8.self) + ", " + record.clientAddress.ip
         case .proxyHost: return record.proxyHost
-        case .upstreamAddr: return record.upstreamAddress
-        case .upstreamStatus: return record.upstreamStatus == 0 ? "" : String(record.upstreamStatus)
-        case .upstreamResponseTime: return record.upstreamResponseMs.map(Self.seconds) ?? ""
-        case .upstreamConnectTime: return record.upstreamConnectMs.map(Self.seconds) ?? ""
+        case .upstreamAddr:
+            return tries(record.upstreamAddress) { $0.address }
+        case .upstreamStatus:
+            return tries(record.upstreamStatus == 0 ? "" : String(record.upstreamStatus)) { String($0.status) }
+        case .upstreamResponseTime:
+            return tries(record.upstreamResponseMs.map(Self.seconds) ?? "") { $0.responseMs.map(Self.seconds) ?? "-" }
+        case .upstreamConnectTime:
+            return tries(record.upstreamConnectMs.map(Self.seconds) ?? "") { $0.connectMs.map(Self.seconds) ?? "-" }
         case .status: return String(record.status)
         case .bodyBytesSent: return String(record.bodyBytesSent)
         case .bytesSent: return String(record.bytesSent)
@@ -102,6 +106,14 @@ struct VariableEvaluator {
         case .sslPrereadServerName, .sslPrereadALPNProtocols, .sslPrereadProtocol, .transportProtocol:
             return ""  // stream variables: the resolver never lets them into an http value
         }
+    }
+
+    /// Every earlier try's value, then the current one's, comma-separated (nginx's format).
+    private func tries(_ current: String, _ earlier: (HTTPExchangeRecord.UpstreamTry) -> String) -> String {
+        if record.earlierTries.isEmpty { return current }
+        var parts = record.earlierTries.map(earlier)
+        if !current.isEmpty || !record.upstreamAddress.isEmpty { parts.append(current.isEmpty ? "-" : current) }
+        return parts.joined(separator: ", ")
     }
 
     private func join(_ ranges: [ByteRange], separator: [UInt8]) -> [UInt8] {
