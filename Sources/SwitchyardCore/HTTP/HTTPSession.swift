@@ -140,7 +140,6 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             }
             leg.connected = true
             record?.upstreamConnectMs = loop.now - leg.connectStartedMs
-            leg.group.balancer.report(leg.peer, failed: false, now: loop.now)
             phase = .exchanging
             waiting = .nothing
         }
@@ -943,7 +942,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                         log.warn("upstream answered \(head.status), passing the request to the next upstream\(context())")
                         record.upstreamStatus = head.status
                         if condition != .http403 && condition != .http404 {
-                            leg.group.balancer.report(leg.peer, failed: true, now: loop.now)
+                            reportFailure(leg)
                         }
                         dropUpstream()
                         connectNext(leg.group)
@@ -983,7 +982,21 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         return .progressed
     }
 
+    /// nginx's `free_peer` with a failure: counts toward `max_fails`, and says so once when
+    /// the server is taken out for `fail_timeout`.
+    private func reportFailure(_ leg: UpstreamLeg) {
+        leg.group.balancer.report(leg.peer, failed: true, now: loop.now)
+        // A lone server is never taken out (nginx ignores max_fails then), so nothing to say.
+        if leg.group.spec.peers.count > 1, leg.group.balancer.justDisabled(leg.peer) {
+            let phase = leg.connected ? "reading response header from" : "connecting to"
+            log.warn("upstream server temporarily disabled while \(phase) upstream\(context())")
+        }
+    }
+
     private func acceptResponse(_ head: ResponseHead, bytes: [UInt8], leg: UpstreamLeg, record: HTTPExchangeRecord) {
+        // The server answered: a success for failure accounting (a status that
+        // proxy_next_upstream retries was counted as a failure before this point).
+        leg.group.balancer.report(leg.peer, failed: false, now: loop.now)
         leg.response = head
         leg.answered = true
         record.upstreamStatus = head.status
@@ -1034,7 +1047,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     /// A failure before any response byte reached the client: try the next peer when
     /// `proxy_next_upstream` allows it, else answer with `status`.
     private func failResponse(_ leg: UpstreamLeg, status: Int, retry: NextUpstreamConditions = []) -> HeadStep {
-        leg.group.balancer.report(leg.peer, failed: true, now: loop.now)
+        reportFailure(leg)
         dropUpstream()
         if canRetry(retry) {
             phase = .connecting
