@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "SwitchyardCore", targets: ["SwitchyardCore"]),
         .library(name: "SwitchyardConfig", targets: ["SwitchyardConfig"]),
         .library(name: "SwitchyardReactor", targets: ["SwitchyardReactor"]),
+        // For the micro benchmarks (Benchmarks/, a separate package), which measure its parsers.
+        .library(name: "SwitchyardWire", targets: ["SwitchyardWire"]),
     ],
     targets: [
         // The only C in the product: GNU-only syscalls and C macros Swift's Glibc hides.

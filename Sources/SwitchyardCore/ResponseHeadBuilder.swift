@@ -39,11 +39,13 @@ enum ResponseHeadBuilder {
         out.appendField("Server".utf8, "switchyard".utf8)
         out.appendField("Date".utf8, plan.date.utf8)
 
-        var suppressed = HopByHop.fixed
-        suppressed.append(contentsOf: HopByHop.named(by: head.headers, in: buffer))
-        suppressed.append(contentsOf: plan.hidden)
-        suppressed.append(Array("content-length".utf8))
-        for field in head.headers where !HopByHop.contains(suppressed, field.name, in: buffer) {
+        let named = HopByHop.named(by: head.headers, in: buffer)
+        for field in head.headers {
+            let name = field.name
+            if HopByHop.contains(HopByHop.fixed, name, in: buffer) || HopByHop.contains(plan.hidden, name, in: buffer)
+                || name.equalsCaseInsensitive("content-length", in: buffer) || HopByHop.contains(named, name, in: buffer) {
+                continue
+            }
             if let redirect = plan.redirect,
                field.name.equalsCaseInsensitive("location", in: buffer) || field.name.equalsCaseInsensitive("refresh", in: buffer),
                let rewritten = rewrite(field.value, in: buffer, redirect) {

@@ -85,16 +85,22 @@ final class HTTPExchangeRecord {
 
     /// `$host`: the request line's host, else Host, else the server name; lower-case, no port.
     var host: String {
+        if let cachedHost { return cachedHost }
         let raw: String
         if let authority = head.authority {
             raw = text(authority)
         } else if let host = head.host, !host.isEmpty {
             raw = text(host)
         } else {
-            return serverName
+            return serverName  // may still change while the server is chosen: not cached
         }
-        return Self.stripPort(raw).lowercased()
+        let host = Self.stripPort(raw).lowercased()
+        cachedHost = host
+        return host
     }
+
+    /// `host` once computed from the request: server selection, logs and variables ask often.
+    private var cachedHost: String?
 
     static func stripPort(_ authority: String) -> String {
         if authority.hasPrefix("[") {

@@ -57,6 +57,11 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
     }
 
+    /// The header lists of the request's level (location, else server), made at load.
+    private var headerPlan: ProxyHeaderPlan {
+        snapshot.httpHeaderPlans[serverIndex][locationIndex.map { $0 + 1 } ?? 0]
+    }
+
     /// The matched location, borrowed in place: `body` runs only when a location matched.
     private func withLocation<R>(_ body: (borrowing LocationConfig) -> R?) -> R? {
         guard let locationIndex else { return nil }
@@ -790,13 +795,13 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         guard let record, let proxyPass = withLocation({ $0.proxyPass }) else { return }
         let prefix = withLocation { $0.modifier.isRegex ? nil : $0.pattern }
         let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        let headerPlan = self.headerPlan
         var fields: [(name: [UInt8], value: [UInt8])] = []
-        var connectionValue: [UInt8] = []
-        for field in settings.proxyHeadersWithDefaults {
-            let value = evaluator.evaluate(field.value)
-            if field.name.lowercased() == "connection" { connectionValue = value }
-            fields.append((Array(field.name.utf8), value))
+        fields.reserveCapacity(headerPlan.setFields.count)
+        for field in headerPlan.setFields {
+            fields.append((field.name, field.literal ?? evaluator.evaluate(field.value)))
         }
+        let connectionValue = headerPlan.connectionField.map { fields[$0].value } ?? []
         let useHTTP11 = settings.proxyHTTPVersion == .http1_1 || record.head.isChunked
         // Reuse needs HTTP/1.1 and a Connection field that is empty (not sent) or keep-alive:
         // nginx's default `Connection: close` and an upgrade's `Connection: upgrade` end it.
@@ -806,7 +811,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             uri: dynamicURI.map { Array($0.utf8) } ?? ProxyPassURI.target(proxyPass: proxyPass, locationPrefix: prefix, record: record),
             version: useHTTP11 ? .http1_1 : .http1_0,
             setFields: fields, passRequestHeaders: settings.proxyPassRequestHeaders,
-            passRequestBody: settings.proxyPassRequestBody)
+            passRequestBody: settings.proxyPassRequestBody, setFieldNames: headerPlan.setFieldNames)
         var head: [UInt8] = []
         record.withHead { RequestHeadBuilder.build(record.head, buffer: $0, plan: plan, into: &head) }
         leg.requestOut.append(head)
@@ -1006,9 +1011,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         let dechunk = framing == .chunked && !record.head.version.isAtLeast1_1
         if framing == .untilClose || dechunk { keepAlive = false }
         if framing == .untilClose || !head.keepAlive || !head.version.isAtLeast1_1 { leg.reusable = false }
-        var hidden = ClientResponsePlan.defaultHidden + settings.proxyHideHeaders.map { Array($0.utf8) }
-        let passed = settings.proxyPassHeaders.map { Array($0.utf8) }
-        hidden.removeAll { passed.contains($0) }
+        let hidden = headerPlan.hidden
         var added = addedHeaders(status: head.status, record: record)
         if let sticky = leg.group.spec.sticky, let id = leg.group.spec.stickyID(of: leg.peer), pick.stickyID != Substring(id) {
             // A new client, or one whose server went away: name the server that answered.
