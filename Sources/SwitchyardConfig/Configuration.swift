@@ -136,6 +136,8 @@ public struct UpstreamConfig: Sendable {
     public var keepalive: UpstreamKeepaliveConfig?
     /// The `keepalive*` lines as written so far.
     var keepaliveDraft = UpstreamKeepaliveDraft()
+    /// `health_check ...`: active probes of every server, shared by all workers; nil probes none.
+    public var healthCheck: HealthCheckConfig?
 
     public init(name: String, servers: [UpstreamServerConfig] = [], location: SourceLocation) {
         self.name = name

@@ -149,6 +149,9 @@ enum DirectiveTable {
         DirectiveSpec("least_conn", .upstreams, .none, .custom(UpstreamDirectives.leastConn)),
         DirectiveSpec("random", .upstreams, .between(0, 2), .custom(UpstreamDirectives.random)),
         DirectiveSpec("zone", .upstreams, .between(1, 2), .custom(UpstreamDirectives.zone)),
+        // nginx Plus writes it in the location (or stream server) that proxies to the group;
+        // here it belongs to the group, so one prober serves every place that uses it.
+        DirectiveSpec("health_check", .upstreams, .between(0, 8), .custom(UpstreamDirectives.healthCheck)),
         // nginx Plus has no stream `sticky`: there is no cookie to carry.
         DirectiveSpec("sticky", .httpUpstream, .atLeast(2), .custom(UpstreamDirectives.sticky)),
     ]

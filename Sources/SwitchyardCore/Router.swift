@@ -12,6 +12,9 @@ public final class Router: Sendable {
     private let threads: [LoopThread]
     /// Addresses the workers listen on now, so a reload binds only what is new.
     private let listening: Mutex<Set<SocketAddress>>
+    /// The active health checks of the running snapshot: one prober for every worker, nil
+    /// when no upstream block has `health_check`.
+    private let health: Mutex<HealthChecker?>
 
     /// Binds every listener, then starts `workers` loop threads.
     public init(snapshot: RuntimeSnapshot, log: ErrorLog, workers: Int) throws(ConfigError) {
@@ -36,6 +39,12 @@ public final class Router: Sendable {
         }
         self.handles = handles
         self.listening = Mutex(Set(snapshot.listeners.map(\.address)))
+        do {
+            health = Mutex(try HealthChecker.start(for: snapshot, log: log))
+        } catch {
+            for list in perWorker { for (_, fd) in list { Sys.close(fd) } }
+            throw ConfigError(message: "\(error) while starting health checks", location: nil)
+        }
         let metrics = self.metrics
         var threads: [LoopThread] = []
         for i in 0..<count {
@@ -77,13 +86,16 @@ public final class Router: Sendable {
 
     /// Stops at once: every connection is closed.
     public func stop() {
+        takeHealthChecker()?.stop()
         for handle in handles {
             handle.execute { loop in (loop.owner as? Worker)?.terminate() }
         }
     }
 
     /// Stops accepting and lets connections finish. Call `stop()` to cut the wait short.
+    /// Probing stops at once: no new connection will need its verdicts.
     public func quit() {
+        takeHealthChecker()?.stop()
         for handle in handles {
             handle.execute { loop in (loop.owner as? Worker)?.quit() }
         }
@@ -105,6 +117,17 @@ public final class Router: Sendable {
             for (i, fd) in fds.enumerated() { added[i].append((spec, fd)) }
         }
         listening.withLock { $0 = Set(next.listeners.map(\.address)) }
+        // The next snapshot's groups get their own health flags: the old prober stops first,
+        // so what it knew is final when the new one starts from it, before any worker uses
+        // the new groups.
+        let previous = takeHealthChecker()
+        previous?.stop()
+        do {
+            let checker = try HealthChecker.start(for: next, log: log, after: previous)
+            health.withLock { $0 = checker }
+        } catch {
+            log.alert("\(error) while starting health checks: every server counts as healthy")
+        }
         for (i, handle) in handles.enumerated() {
             let mine = added[i].map { SendableListener(spec: $0.0, fd: $0.1) }
             handle.execute { loop in
@@ -114,6 +137,14 @@ public final class Router: Sendable {
                 }
                 worker.install(next, added: mine.map { ($0.spec, $0.fd) }, log: log)
             }
+        }
+    }
+
+    /// Takes the running health checker out, for the caller to stop outside the lock.
+    private func takeHealthChecker() -> HealthChecker? {
+        health.withLock { checker in
+            defer { checker = nil }
+            return checker
         }
     }
 

@@ -43,6 +43,11 @@ public struct UpstreamGroupSpec: Sendable {
     /// Active connections per peer: one per snapshot, shared by every worker's copy of the
     /// group (`least_conn`, `random two`, `max_conns`).
     public let load: UpstreamLoad
+    /// `health_check` of the block: probed by the one `HealthChecker`, nil for none.
+    public let healthCheck: HealthCheckConfig?
+    /// What the probes decided per peer: one per snapshot, shared like `load`; nil without
+    /// `health_check` (a group made per request by `proxy_pass $var` allocates nothing).
+    public let health: UpstreamHealth?
     /// `hash KEY consistent`'s ring, built once per snapshot.
     let ring: ConsistentHashRing?
     /// The ids `sticky cookie` names peers by.
@@ -50,14 +55,16 @@ public struct UpstreamGroupSpec: Sendable {
 
     public init(
         name: String, peers: [PeerSpec], method: BalancerMethod = .roundRobin, sticky: StickyCookieConfig? = nil,
-        keepalive: UpstreamKeepaliveConfig? = nil
+        keepalive: UpstreamKeepaliveConfig? = nil, healthCheck: HealthCheckConfig? = nil
     ) {
         self.name = name
         self.peers = peers
         self.method = method
         self.sticky = sticky
         self.keepalive = keepalive
+        self.healthCheck = healthCheck
         self.load = UpstreamLoad(peerCount: peers.count)
+        self.health = healthCheck == nil ? nil : UpstreamHealth(peerCount: peers.count)
         if case .hash(_, consistent: true) = method {
             ring = ConsistentHashRing(peers: peers)
         } else {
@@ -162,7 +169,8 @@ public struct RuntimeSnapshot: Sendable {
                         backup: server.backup, down: server.down, maxConns: server.maxConns))
                 }
             }
-            groups.append(UpstreamGroupSpec(name: upstream.name, peers: peers, method: upstream.method))
+            groups.append(UpstreamGroupSpec(name: upstream.name, peers: peers, method: upstream.method,
+                                            healthCheck: upstream.healthCheck))
         }
         var byName: [String: Int] = [:]
         for (index, group) in groups.enumerated() {
@@ -224,7 +232,8 @@ public struct RuntimeSnapshot: Sendable {
             }
             targets[.upstream(upstream.name)] = groups.count
             groups.append(UpstreamGroupSpec(name: upstream.name, peers: peers, method: upstream.method,
-                                            sticky: upstream.sticky, keepalive: upstream.keepalive))
+                                            sticky: upstream.sticky, keepalive: upstream.keepalive,
+                                            healthCheck: upstream.healthCheck))
         }
         for server in http.servers {
             for location in server.locations {

@@ -187,7 +187,7 @@ extension Integration {
         @Test func examples_followTheConventions() throws {
             var owner: [UInt16: String] = [:]
             // Directives no landed issue provides yet: an example writes them as comments.
-            let pendingDirectives = ["ssl_certificate", "auth_request", "limit_req", "limit_conn", "proxy_cache", "health_check"]
+            let pendingDirectives = ["ssl_certificate", "auth_request", "limit_req", "limit_conn", "proxy_cache"]
             for example in Self.examples {
                 let text = try Self.text(example.file)
                 let file = example.file

@@ -19,8 +19,8 @@ struct DirectiveTableTests {
         #expect(
             DirectiveTable.knownNames == [
                 "access_log", "add_header", "alias", "client_body_timeout", "client_header_timeout",
-                "client_max_body_size", "echo", "error_log", "events", "hash", "http", "include", "index", "internal",
-                "ip_hash", "keepalive", "keepalive_requests", "keepalive_time", "keepalive_timeout",
+                "client_max_body_size", "echo", "error_log", "events", "hash", "health_check", "http", "include", "index",
+                "internal", "ip_hash", "keepalive", "keepalive_requests", "keepalive_time", "keepalive_timeout",
                 "large_client_header_buffers", "least_conn", "listen", "location", "log_format", "map", "multi_accept",
                 "pid", "preread_buffer_size", "preread_timeout", "proxy_buffering", "proxy_connect_timeout",
                 "proxy_half_close", "proxy_hide_header", "proxy_http_version", "proxy_next_upstream",

@@ -2,8 +2,8 @@ import SwitchyardConfig
 
 /// Chooses the peers of one upstream group for one worker, with every nginx method: smooth
 /// weighted round robin (the default), `ip_hash`, `hash`, `hash consistent`, `least_conn`,
-/// `random` and `random two`. `down`, `max_fails`/`fail_timeout`, `max_conns`, backup servers
-/// and a sticky id apply to all of them, as nginx applies them.
+/// `random` and `random two`. `down`, `max_fails`/`fail_timeout`, `max_conns`, active health
+/// checks, backup servers and a sticky id apply to all of them, as nginx (Plus) applies them.
 ///
 /// Selection yields one candidate at a time; `proxy_next_upstream` is asking again with the
 /// same `PickContext` and the peers tried so far. Each method follows nginx's source, so the
@@ -18,6 +18,9 @@ public struct UpstreamBalancer {
     /// random methods index into.
     private let primaryWeight: Int
     private var random = SystemRandomNumberGenerator()
+    /// The verdicts of the group's `health_check`, nil without one: peers the probes found
+    /// unhealthy are skipped.
+    private let health: UpstreamHealth?
 
     /// Candidates a hash or random method may reject before round robin takes over (nginx's).
     static let maxTries = 20
@@ -28,6 +31,7 @@ public struct UpstreamBalancer {
         primaries = group.peers.indices.filter { !group.peers[$0].backup }
         backups = group.peers.indices.filter { group.peers[$0].backup }
         primaryWeight = primaries.reduce(0) { $0 + group.peers[$1].weight }
+        health = group.health
     }
 
     /// How many servers a session may try before giving up (nginx's default tries).
@@ -43,10 +47,11 @@ public struct UpstreamBalancer {
     /// The next peer to try, skipping those in `tried` (indices into `group.peers`), down ones,
     /// those resting after failures and those at `max_conns`. nil means no live upstreams.
     mutating func next(now: Int64, tried: TriedSet, context: inout PickContext) -> Int? {
-        // A single server is never considered unavailable (nginx ignores max_fails then).
+        // A single server is never considered unavailable (nginx ignores max_fails then),
+        // unless a health check says so, as in nginx Plus.
         if primaries.count == 1 && backups.isEmpty {
             let only = primaries[0]
-            return states[only].down || tried.contains(only) || isFull(only) ? nil : only
+            return states[only].down || tried.contains(only) || isFull(only) || !isHealthy(only) ? nil : only
         }
         if let peer = stickyPeer(context, now: now, tried: tried) { return peer }
         switch group.method {
@@ -287,7 +292,11 @@ public struct UpstreamBalancer {
     }
 
     private func isUsable(_ peer: Int, now: Int64, tried: TriedSet) -> Bool {
-        !tried.contains(peer) && states[peer].isAvailable(now: now) && !isFull(peer)
+        !tried.contains(peer) && states[peer].isAvailable(now: now) && !isFull(peer) && isHealthy(peer)
+    }
+
+    private func isHealthy(_ peer: Int) -> Bool {
+        health?.isHealthy(peer) ?? true
     }
 
     private func isFull(_ peer: Int) -> Bool {
