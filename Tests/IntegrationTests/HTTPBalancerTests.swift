@@ -92,6 +92,39 @@ extension Integration {
             #expect(moved.head.value("set-cookie")?.hasPrefix("srv_id=") == true && moved.head.value("set-cookie") != setCookie)
         }
 
+        /// WebSocket connections stick the same three ways: by query argument, by cookie, by
+        /// client address. Each client reconnects several times and must land where it began.
+        @Test(arguments: ["hash $arg_userId consistent;", "hash $cookie_server_id consistent;", "ip_hash;"])
+        func webSocketStickiness(method: String) throws {
+            let backends = try (0..<3).map { _ in try WebSocketEchoBackend() }
+            defer { for backend in backends { backend.stop() } }
+            let upstream = "upstream feed {\n    \(method)\n" + backends.map { "    server 127.0.0.1:\($0.port);\n" }.joined() + "}"
+            let (router, port) = try startHTTPServer(
+                ["location /ws/ {", "    proxy_pass http://feed;", "    proxy_http_version 1.1;",
+                 "    proxy_set_header Upgrade $http_upgrade;", "    proxy_set_header Connection \"upgrade\";", "}"],
+                preamble: upstream)
+            defer { router.stop() }
+
+            /// Which backend served `target` (each target is used by one connection only).
+            func backend(of target: String) -> Int? {
+                backends.firstIndex { $0.counters.targets.contains(target) }
+            }
+            var homes: [Int: Set<Int>] = [:]
+            for user in 0..<8 {
+                for round in 0..<3 {
+                    let target = "/ws/?userId=\(user)&round=\(round)"
+                    let client = try WebSocketTestClient(port: port, target: target, headers: ["Cookie: server_id=user\(user)"])
+                    try client.echo(Array("u\(user)".utf8), opcode: 1, "user \(user) round \(round)")
+                    client.close()
+                    if let home = backend(of: target) { homes[user, default: []].insert(home) }
+                }
+            }
+            #expect(homes.count == 8 && homes.values.allSatisfy { $0.count == 1 }, "\(method): \(homes); log:\n\(router.logTail())")
+            let used = Set(homes.values.flatMap { $0 })
+            // One client address: ip_hash keeps everyone together; the keys spread.
+            #expect(method == "ip_hash;" ? used.count == 1 : used.count > 1, "\(method): \(homes)")
+        }
+
         /// `least_conn` with WebSocket connections: upgraded connections count until they
         /// close, so long-lived feeds spread evenly, and a backend whose clients left gets the
         /// next ones.

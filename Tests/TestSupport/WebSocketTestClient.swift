@@ -13,14 +13,15 @@ public final class WebSocketTestClient {
     /// Connects to 127.0.0.1:`port`, sends the handshake for `target` (with `Host: host`) and
     /// reads the response head: it must be `101` with `Upgrade: websocket`, `Connection:
     /// upgrade` and the accept value of the key sent. `timeout` bounds each later step.
-    public init(port: UInt16, target: String, host: String = "localhost", timeout: Double = 10) throws {
+    /// `headers` are extra request lines (`Cookie: a=b`).
+    public init(port: UInt16, target: String, host: String = "localhost", headers: [String] = [], timeout: Double = 10) throws {
         self.timeout = timeout
         let fd = try TCP.connect(port: port)
         socket = FrameSocket(fd: fd)
         do {
             let key = WebSocketWire.randomKey()
             let request = "GET \(target) HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n" + headers.map { $0 + "\r\n" }.joined() + "\r\n"
             let deadline = Deadline(seconds: timeout)
             try TCP.sendAll(fd, request, deadline: deadline)
             guard let bytes = try socket.readHead(deadline: deadline) else {
