@@ -63,6 +63,25 @@ public final class EventLoop {
         }
     }
 
+    /// Watches `fd` for a new owner when it was deregistered but stayed open (an idle
+    /// upstream connection going into or out of a pool, a socket passed to a tunnel): the
+    /// kernel still has it, so one EPOLL_CTL_MOD does it, where `register` would first fail
+    /// an ADD with EEXIST.
+    public func reregister(fd: Int32, interest: Interest, handler: EventHandler) throws(SysError) {
+        let index = Int(fd)
+        if index >= registrations.count {
+            registrations.append(contentsOf: repeatElement(Registration(), count: max(index + 1 - registrations.count, 64)))
+        }
+        registrations[index].generation &+= 1
+        registrations[index].handler = handler
+        registrations[index].interest = interest
+        do {
+            try Sys.epollControl(epfd.raw, EPOLL_CTL_MOD, fd, events: Self.mask(interest), data: tag(fd))
+        } catch where error.errno == ENOENT {
+            try Sys.epollControl(epfd.raw, EPOLL_CTL_ADD, fd, events: Self.mask(interest), data: tag(fd))
+        }
+    }
+
     /// Changes what `fd` is watched for; costs a syscall only when it really changes.
     public func setInterest(fd: Int32, _ interest: Interest) throws(SysError) {
         let index = Int(fd)

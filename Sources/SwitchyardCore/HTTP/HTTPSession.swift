@@ -753,7 +753,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             phase = .exchanging
             waiting = .nothing
             do {
-                try loop.register(fd: leg.raw, interest: .writable, handler: self)
+                try loop.reregister(fd: leg.raw, interest: .writable, handler: self)
             } catch {
                 upstreamFailed(error, timedOut: false)
             }

@@ -76,7 +76,7 @@ final class IdleUpstreamPool {
         }
         let connection = Connection(peer: peer, fd: fd, requests: requests, openedMs: openedMs, pool: self)
         guard let raw = connection.fd?.raw,
-              (try? loop.register(fd: raw, interest: [.readable, .peerHangup], handler: connection)) != nil else {
+              (try? loop.reregister(fd: raw, interest: [.readable, .peerHangup], handler: connection)) != nil else {
             return  // the connection and its descriptor go with it
         }
         if idle.count >= settings.connections { drop(idle[0]) }
