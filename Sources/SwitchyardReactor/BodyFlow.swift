@@ -72,6 +72,10 @@ public final class BodyFlow {
     private var framed = false
     private var sourceEOF = false
     public private(set) var bytes: UInt64 = 0
+    /// Bytes to write before the body (a response head), so a small response leaves in one
+    /// write with its body; `leadWritten` counts how many went. Not counted in `bytes`.
+    private var lead: [UInt8] = []
+    public private(set) var leadWritten = 0
     public private(set) var wantsRead = false
     public private(set) var wantsWrite = false
     public private(set) var end: BodyFlowEnd?
@@ -90,6 +94,36 @@ public final class BodyFlow {
     /// Bytes of body read but not yet written.
     public var inFlight: Int { classified }
 
+    /// Makes `bytes` go out ahead of the body, joined with its first bytes when they are
+    /// there. Call before the first `pump`.
+    public func lead(with bytes: [UInt8]) {
+        lead = bytes
+        leadWritten = 0
+    }
+
+    /// Whether lead bytes are still to be written.
+    public var hasLead: Bool { leadWritten < lead.count }
+
+    /// Writes what is left of the lead, together with up to `body` body bytes. Returns the
+    /// body bytes written, or nil when the destination is full.
+    private func writeLead(body: UnsafeRawBufferPointer, _ side: TunnelSide) throws(BodyFlowFailure) -> Int? {
+        let result: IOResult<Int>
+        do {
+            result = try lead.withUnsafeBytes { raw throws(SysError) in
+                let rest = UnsafeRawBufferPointer(rebasing: raw[leadWritten...])
+                return body.isEmpty ? try destination.write(rest) : try destination.write(rest, body)
+            }
+        } catch let error as SysError {
+            throw .socket(side, error)
+        } catch {
+            preconditionFailure("Transport.write throws only SysError")
+        }
+        guard case .value(let n) = result else { return nil }
+        let fromLead = min(n, lead.count - leadWritten)
+        leadWritten += fromLead
+        return n - fromLead
+    }
+
     /// Moves what can move now; returns the bytes written. Throws a failure naming the side:
     /// a socket error, a framing error (`.client`/`.upstream` as the source), or the source
     /// closing before the body ended.
@@ -106,7 +140,21 @@ public final class BodyFlow {
                     return moved
                 }
             }
-            while classified > 0 {
+            while hasLead && transform == nil {
+                // The lead waits for body bytes unless none will come now.
+                let run = ring.readableRegion
+                let count = min(run.count, classified)
+                guard count > 0 || framed || sourceEOF || ring.writableCount == 0 else { break }
+                guard let n = try writeLead(body: UnsafeRawBufferPointer(rebasing: run[0..<count]), destinationSide) else {
+                    wantsWrite = true
+                    return moved
+                }
+                ring.didRead(n)
+                classified -= n
+                bytes += UInt64(n)
+                moved += n
+            }
+            while classified > 0 && !hasLead {
                 let run = ring.readableRegion
                 let count = min(run.count, classified)
                 let result: IOResult<Int>
@@ -121,7 +169,7 @@ public final class BodyFlow {
                 bytes += UInt64(n)
                 moved += n
             }
-            if framed {
+            if framed && !hasLead {
                 end = .complete
                 return moved
             }
@@ -140,6 +188,13 @@ public final class BodyFlow {
             case .value(0): sourceEOF = true
             case .value(let n): ring.didWrite(n)
             case .wouldBlock:
+                // No body yet: the lead goes alone, so the head is not held back.
+                if hasLead && transform == nil {
+                    guard try writeLead(body: UnsafeRawBufferPointer(start: nil, count: 0), destinationSide) != nil, !hasLead else {
+                        wantsWrite = true
+                        return moved
+                    }
+                }
                 wantsRead = true
                 return moved
             }

@@ -44,6 +44,22 @@ public enum Sys {
         try call("send") { Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Two buffers in one `sendmsg`: a response head and the body bytes behind it leave in
+    /// one segment instead of two.
+    public static func write(_ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) throws(SysError) -> IOResult<Int> {
+        var vectors = (
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress), iov_len: first.count),
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress), iov_len: second.count))
+        return try withUnsafeMutablePointer(to: &vectors) { pointer throws(SysError) in
+            try pointer.withMemoryRebound(to: iovec.self, capacity: 2) { iov throws(SysError) in
+                var message = msghdr()
+                message.msg_iov = iov
+                message.msg_iovlen = 2
+                return try call("sendmsg") { Glibc.sendmsg(fd, &message, Int32(MSG_NOSIGNAL)) }
+            }
+        }
+    }
+
     /// Looks at bytes without consuming them: they stay in the kernel for a later splice.
     public static func peek(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) throws(SysError) -> IOResult<Int> {
         try call("recv") { Glibc.recv(fd, buffer.baseAddress, buffer.count, Int32(MSG_PEEK | MSG_DONTWAIT)) }

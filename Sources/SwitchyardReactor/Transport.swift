@@ -7,7 +7,16 @@ public protocol Transport: AnyObject {
     /// `.value(0)` is end of stream.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(SysError) -> IOResult<Int>
     func write(_ buffer: UnsafeRawBufferPointer) throws(SysError) -> IOResult<Int>
+    /// `first` then `second`, in one call where the transport can (a gathering write).
+    func write(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) throws(SysError) -> IOResult<Int>
     func shutdownWrite() throws(SysError)
+}
+
+extension Transport {
+    /// A transport without gathering writes sends `first` alone; the caller sends the rest.
+    public func write(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) throws(SysError) -> IOResult<Int> {
+        try write(first)
+    }
 }
 
 /// A plain TCP socket as a transport. It does not own the descriptor.
@@ -24,6 +33,10 @@ public final class SocketTransport: Transport {
 
     public func write(_ buffer: UnsafeRawBufferPointer) throws(SysError) -> IOResult<Int> {
         try Sys.write(fd, buffer)
+    }
+
+    public func write(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) throws(SysError) -> IOResult<Int> {
+        try Sys.write(fd, first, second)
     }
 
     public func shutdownWrite() throws(SysError) {

@@ -884,10 +884,12 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                 if n > 0 { progressed = true; record?.bytesSent += UInt64(n) }
             }
             if out.isEmpty, let body = leg.responseBody, body.end == nil {
+                let leadBefore = body.leadWritten
                 let n = try body.pump(sourceSide: .upstream, destinationSide: .client)
-                if n > 0 {
+                let headBytes = body.leadWritten - leadBefore
+                if n > 0 || headBytes > 0 {
                     progressed = true
-                    record?.bytesSent += UInt64(n)
+                    record?.bytesSent += UInt64(n + headBytes)
                     record?.bodyBytesSent += UInt64(n)
                 }
                 if body.end != nil { progressed = true }
@@ -1033,7 +1035,15 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
         var headOut: [UInt8] = []
         bytes.withUnsafeBytes { ResponseHeadBuilder.build(head, buffer: $0, plan: plan2, into: &headOut) }
-        out.append(headOut)
+        defer {
+            // The head leaves with the first body bytes in one write when they are there
+            // (most small responses), else alone; a de-chunked body keeps the plain path.
+            if let body = leg.responseBody, !dechunk {
+                body.lead(with: headOut)
+            } else {
+                out.append(headOut)
+            }
+        }
         switch framing {
         case .none:
             leg.responseBody = nil
