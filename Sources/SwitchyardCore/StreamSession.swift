@@ -73,7 +73,7 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         case .variable(let value):
             var evaluator = StreamVariableEvaluator(maps: worker.snapshot.config.stream?.maps ?? [], facts: facts)
             let name = evaluator.evaluateString(value)
-            guard let found = worker.streamGroup(named: name) ?? Self.addressGroup(name) else {
+            guard let found = worker.streamGroup(named: name) ?? UpstreamGroup.single(name) else {
                 log.error("\"\(name)\" from \"\(value.source)\" is neither an upstream nor an IP:port \(Phase.route)\(context())")
                 close(reason: "no upstream named")
                 return
@@ -96,18 +96,6 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
             break
         }
         connectNext()
-    }
-
-    /// `proxy_pass $x` evaluated to a literal `IP:port` (no name lookups on the loop: nginx
-    /// would need a `resolver` for a name too).
-    private static func addressGroup(_ text: String) -> UpstreamGroup? {
-        guard let hostPort = HostPort(upstream: text) else { return nil }
-        var host = hostPort.host
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard let address = SocketAddress(ip: host, port: hostPort.port) else { return nil }
-        let peer = PeerSpec(address: address, name: text, weight: 1, maxFails: 1, failTimeoutMs: 10_000,
-                            backup: false, down: false)
-        return UpstreamGroup(spec: UpstreamGroupSpec(name: text, peers: [peer]))
     }
 
     // MARK: connect

@@ -1,3 +1,4 @@
+import SwitchyardConfig
 import SwitchyardReactor
 
 /// One upstream block as one worker uses it: the resolved peers and the balancer state.
@@ -23,3 +24,20 @@ final class UpstreamGroup {
 
 @available(*, unavailable)
 extension UpstreamGroup: Sendable {}
+
+extension UpstreamGroup {
+    /// A group of one literal address, for a `proxy_pass` whose variables evaluated to
+    /// `IP:port` (nginx's implicit one-server upstream); nil when `text` is no IP address.
+    /// No name is ever looked up on a loop.
+    static func single(_ text: String, defaultPort: Int? = nil) -> UpstreamGroup? {
+        guard let hostPort = HostPort(upstream: text) ?? defaultPort.flatMap({ HostPort(upstream: text + ":\($0)") }) else {
+            return nil
+        }
+        var ip = hostPort.host
+        if ip.hasPrefix("["), ip.hasSuffix("]") { ip = String(ip.dropFirst().dropLast()) }
+        guard let address = SocketAddress(ip: ip, port: hostPort.port) else { return nil }
+        let peer = PeerSpec(address: address, name: text, weight: 1, maxFails: 1, failTimeoutMs: 10_000,
+                            backup: false, down: false)
+        return UpstreamGroup(spec: UpstreamGroupSpec(name: text, peers: [peer]))
+    }
+}

@@ -199,7 +199,14 @@ public final class BodyFlow {
                 return moved
             }
         }
-        wantsRead = true
+        // Out of rounds: bytes already read sit in the ring with no socket readiness left to
+        // announce them, so ask for the destination's (writable at once, as a rule) to come
+        // back for them; otherwise for more input.
+        if ring.readableCount > 0 || hasLead {
+            wantsWrite = true
+        } else {
+            wantsRead = true
+        }
         return moved
     }
 

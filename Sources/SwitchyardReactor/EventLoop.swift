@@ -47,13 +47,7 @@ public final class EventLoop {
     /// Starts watching `fd`. The loop does not own the descriptor: its owner calls
     /// `deregister` and then closes it.
     public func register(fd: Int32, interest: Interest, handler: EventHandler) throws(SysError) {
-        let index = Int(fd)
-        if index >= registrations.count {
-            registrations.append(contentsOf: repeatElement(Registration(), count: max(index + 1 - registrations.count, 64)))
-        }
-        registrations[index].generation &+= 1
-        registrations[index].handler = handler
-        registrations[index].interest = interest
+        claim(fd, interest: interest, handler: handler)
         do {
             try Sys.epollControl(epfd.raw, EPOLL_CTL_ADD, fd, events: Self.mask(interest), data: tag(fd))
         } catch where error.errno == EEXIST {
@@ -63,11 +57,9 @@ public final class EventLoop {
         }
     }
 
-    /// Watches `fd` for a new owner when it was deregistered but stayed open (an idle
-    /// upstream connection going into or out of a pool, a socket passed to a tunnel): the
-    /// kernel still has it, so one EPOLL_CTL_MOD does it, where `register` would first fail
-    /// an ADD with EEXIST.
-    public func reregister(fd: Int32, interest: Interest, handler: EventHandler) throws(SysError) {
+    /// Gives `fd`'s registration a new owner and generation (events of the old one still in
+    /// this batch are then dropped).
+    private func claim(_ fd: Int32, interest: Interest, handler: EventHandler) {
         let index = Int(fd)
         if index >= registrations.count {
             registrations.append(contentsOf: repeatElement(Registration(), count: max(index + 1 - registrations.count, 64)))
@@ -75,6 +67,14 @@ public final class EventLoop {
         registrations[index].generation &+= 1
         registrations[index].handler = handler
         registrations[index].interest = interest
+    }
+
+    /// Watches `fd` for a new owner when it was deregistered but stayed open (an idle
+    /// upstream connection going into or out of a pool, a socket passed to a tunnel): the
+    /// kernel still has it, so one EPOLL_CTL_MOD does it, where `register` would first fail
+    /// an ADD with EEXIST.
+    public func reregister(fd: Int32, interest: Interest, handler: EventHandler) throws(SysError) {
+        claim(fd, interest: interest, handler: handler)
         do {
             try Sys.epollControl(epfd.raw, EPOLL_CTL_MOD, fd, events: Self.mask(interest), data: tag(fd))
         } catch where error.errno == ENOENT {

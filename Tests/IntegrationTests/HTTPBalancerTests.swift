@@ -100,8 +100,7 @@ extension Integration {
             defer { for backend in backends { backend.stop() } }
             let upstream = "upstream feed {\n    \(method)\n" + backends.map { "    server 127.0.0.1:\($0.port);\n" }.joined() + "}"
             let (router, port) = try startHTTPServer(
-                ["location /ws/ {", "    proxy_pass http://feed;", "    proxy_http_version 1.1;",
-                 "    proxy_set_header Upgrade $http_upgrade;", "    proxy_set_header Connection \"upgrade\";", "}"],
+                [webSocketFeedLocation()],
                 preamble: upstream)
             defer { router.stop() }
 
@@ -133,8 +132,7 @@ extension Integration {
             defer { for backend in backends { backend.stop() } }
             let upstream = "upstream feed {\n    least_conn;\n" + backends.map { "    server 127.0.0.1:\($0.port);\n" }.joined() + "}"
             let (router, port) = try startHTTPServer(
-                ["location /ws/ {", "    proxy_pass http://feed;", "    proxy_http_version 1.1;",
-                 "    proxy_set_header Upgrade $http_upgrade;", "    proxy_set_header Connection \"upgrade\";", "}"],
+                [webSocketFeedLocation()],
                 preamble: upstream)
             defer { router.stop() }
 

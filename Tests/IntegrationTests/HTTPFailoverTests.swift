@@ -97,9 +97,7 @@ extension Integration {
             let first = try WebSocketEchoBackend(), second = try WebSocketEchoBackend()
             defer { first.stop(); second.stop() }
             let (router, port) = try startHTTPServer(
-                ["location /ws/ {", "    proxy_pass http://feed;", "    proxy_http_version 1.1;",
-                 "    proxy_set_header Upgrade $http_upgrade;", "    proxy_set_header Connection \"upgrade\";",
-                 "    proxy_connect_timeout 2s;", "}"],
+                [webSocketFeedLocation(["proxy_connect_timeout 2s;"])],
                 preamble: "upstream feed {\n    server 127.0.0.1:\(first.port) max_fails=1 fail_timeout=30s;\n"
                     + "    server 127.0.0.1:\(second.port) max_fails=1 fail_timeout=30s;\n}")
             defer { router.stop() }

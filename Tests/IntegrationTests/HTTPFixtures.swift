@@ -28,6 +28,13 @@ func httpConfig(_ directory: TempDirectory, _ http: String) -> String {
     """
 }
 
+/// `location /ws/ { }` proxying WebSocket upgrades to `upstream feed` with the literal
+/// `Connection "upgrade"` form, then `extra` directives.
+func webSocketFeedLocation(_ extra: [String] = []) -> String {
+    location("/ws/", ["proxy_pass http://feed;", "proxy_http_version 1.1;", "proxy_set_header Upgrade $http_upgrade;",
+                      "proxy_set_header Connection \"upgrade\";"] + extra)
+}
+
 /// A `location MATCH { }` block with `directives` one a line.
 func location(_ match: String, _ directives: [String]) -> String {
     (["location \(match) {"] + directives.map { "    \($0)" } + ["}"]).joined(separator: "\n")

@@ -196,6 +196,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     /// Makes every step that can be made now, then says what to wait for.
     private func drive() {
+        var stillProgressing = true
         for _ in 0..<64 {
             if phase == .closed { return }
             let progressed: Bool
@@ -207,9 +208,18 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             case .upgrading: progressed = upgrade()
             case .closed: return
             }
-            if !progressed { break }
+            if !progressed {
+                stillProgressing = false
+                break
+            }
         }
         updateInterest()
+        // Out of turns with work left (a fast client's next request already read into the
+        // ring, say): that work has no socket readiness left to wake it, so it is queued to
+        // run after this batch instead of waiting for the client's next byte, or forever.
+        if stillProgressing && phase != .closed {
+            loop.runAfterBatch { [weak self] in self?.drive() }
+        }
     }
 
     private func updateInterest() {
@@ -684,16 +694,11 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         dynamicURI = slash.map { String(text[$0...]) }
         record.proxyHost = host
         if !host.contains(":"), let group = worker.httpGroup(named: host) { return group }
-        let hostPort = HostPort(upstream: host) ?? HostPort(upstream: host + ":80")
-        var ip = hostPort?.host ?? ""
-        if ip.hasPrefix("["), ip.hasSuffix("]") { ip = String(ip.dropFirst().dropLast()) }
-        guard let hostPort, let address = SocketAddress(ip: ip, port: hostPort.port) else {
+        guard let group = UpstreamGroup.single(host, defaultPort: 80) else {
             log.error("\"\(host)\" from \"\(source)\" is neither an upstream nor an IP address while choosing upstream\(context())")
             return nil
         }
-        let peer = PeerSpec(address: address, name: host, weight: 1, maxFails: 1, failTimeoutMs: 10_000,
-                            backup: false, down: false)
-        return UpstreamGroup(spec: UpstreamGroupSpec(name: host, peers: [peer]))
+        return group
     }
 
     /// The client address (`ip_hash`), evaluated key (`hash`) and sticky cookie id a group's

@@ -68,6 +68,7 @@ final class WebSocketEchoSession: EventHandler, TimerHandler, WorkerSession {
     private func pump() {
         guard !ended else { return }
         var activity = false
+        var outOfTurns = true
         for _ in 0..<64 {
             var progressed = false
             do {
@@ -99,7 +100,15 @@ final class WebSocketEchoSession: EventHandler, TimerHandler, WorkerSession {
                 }
             }
             activity = activity || progressed
-            if !progressed { break }
+            if !progressed {
+                outOfTurns = false
+                break
+            }
+        }
+        // Frames already read may be waiting with the socket drained: come back after the
+        // batch rather than wait for the client's next byte.
+        if outOfTurns && !ended {
+            worker.loop.runAfterBatch { [weak self] in self?.pump() }
         }
         if activity { worker.loop.touch(timer, afterMs: idleMs) }
         var interest: Interest = []
