@@ -140,27 +140,19 @@ public final class BodyFlow {
                     return moved
                 }
             }
-            while hasLead && transform == nil {
-                // The lead waits for body bytes unless none will come now.
+            // The lead goes with the body bytes behind it, or alone when none will come now.
+            while (hasLead && transform == nil) || (classified > 0 && !hasLead) {
                 let run = ring.readableRegion
-                let count = min(run.count, classified)
-                guard count > 0 || framed || sourceEOF || ring.writableCount == 0 else { break }
-                guard let n = try writeLead(body: UnsafeRawBufferPointer(rebasing: run[0..<count]), destinationSide) else {
-                    wantsWrite = true
-                    return moved
+                let body = UnsafeRawBufferPointer(rebasing: run[0..<min(run.count, classified)])
+                let written: Int?
+                if hasLead {
+                    guard !body.isEmpty || framed || sourceEOF || ring.writableCount == 0 else { break }
+                    written = try writeLead(body: body, destinationSide)
+                } else {
+                    do { written = try destination.write(body).done }
+                    catch { throw .socket(destinationSide, error) }
                 }
-                ring.didRead(n)
-                classified -= n
-                bytes += UInt64(n)
-                moved += n
-            }
-            while classified > 0 && !hasLead {
-                let run = ring.readableRegion
-                let count = min(run.count, classified)
-                let result: IOResult<Int>
-                do { result = try destination.write(UnsafeRawBufferPointer(rebasing: run[0..<count])) }
-                catch { throw .socket(destinationSide, error) }
-                guard case .value(let n) = result else {
+                guard let n = written else {
                     wantsWrite = true
                     return moved
                 }

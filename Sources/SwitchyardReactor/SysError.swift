@@ -31,3 +31,10 @@ public enum IOResult<Value> {
 }
 
 extension IOResult: Sendable where Value: Sendable {}
+
+extension IOResult {
+    /// The value, or nil when the call would have blocked.
+    public var done: Value? {
+        if case .value(let value) = self { value } else { nil }
+    }
+}
