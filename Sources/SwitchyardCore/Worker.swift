@@ -223,10 +223,12 @@ final class Worker {
     }
 
     /// Writes one access log line per configured `access_log` of the request's location.
-    func accessLog(_ record: HTTPExchangeRecord, settings: HTTPSettings, http: HTTPConfig) {
-        guard !settings.accessLogs.isEmpty else { return }
+    /// Takes the level's log list, not its whole settings: a settings value is a large struct
+    /// whose copy retains every list in it, once per request.
+    func accessLog(_ record: HTTPExchangeRecord, to targets: [AccessLogConfig], http: HTTPConfig) {
+        guard !targets.isEmpty else { return }
         let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
-        for target in settings.accessLogs {
+        for target in targets {
             if let condition = target.condition {
                 let value = evaluator.evaluate(condition)
                 if value.isEmpty || value == [UInt8(ascii: "0")] { continue }

@@ -465,7 +465,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private func handOffToEcho() {
         guard let record else { return }
-        worker.accessLog(record, settings: settings, http: http)
+        worker.accessLog(record, to: settings.accessLogs, http: http)
         worker.metrics.bytesCopied.add(record.bytesSent, ordering: .relaxed)
         loop.deregister(fd: client.fd)
         loop.disarm(timer)
@@ -593,6 +593,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         keepAlive = wanted && !clientBodyPending
         let isHEAD = record?.head.isHEAD ?? false
         var head: [UInt8] = []
+        head.reserveCapacity(1024)  // one allocation, not one per doubling
         head.append(ascii: "HTTP/1.1 \(code) \(HTTPStatus.reason(code))\r\n")
         head.appendField("Server".utf8, "switchyard".utf8)
         head.appendField("Date".utf8, worker.timeCache(loop.now).httpDate.utf8)
@@ -818,6 +819,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             setFields: fields, passRequestHeaders: settings.proxyPassRequestHeaders,
             passRequestBody: settings.proxyPassRequestBody, setFieldNames: headerPlan.setFieldNames)
         var head: [UInt8] = []
+        head.reserveCapacity(1024)  // one allocation, not one per doubling
         record.withHead { RequestHeadBuilder.build(record.head, buffer: $0, plan: plan, into: &head) }
         leg.requestOut.append(head)
         leg.requestBody = makeRequestBody(leg, record: record)
@@ -1039,6 +1041,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             plan2.redirect = redirect
         }
         var headOut: [UInt8] = []
+        headOut.reserveCapacity(1024)  // one allocation, not one per doubling
         bytes.withUnsafeBytes { ResponseHeadBuilder.build(head, buffer: $0, plan: plan2, into: &headOut) }
         defer {
             // The head leaves with the first body bytes in one write when they are there
@@ -1183,6 +1186,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         let plan = ClientResponsePlan(keepAlive: false, hidden: ClientResponsePlan.defaultHidden, added: [],
                                       date: worker.timeCache(loop.now).httpDate)
         var headOut: [UInt8] = []
+        headOut.reserveCapacity(1024)  // one allocation, not one per doubling
         bytes.withUnsafeBytes { ResponseHeadBuilder.build(head, buffer: $0, plan: plan, into: &headOut) }
         out.append(headOut)
         record.bytesSent += UInt64(headOut.count)
@@ -1220,7 +1224,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private func handOffToTunnel(_ leg: UpstreamLeg) {
         guard let record else { return }
-        worker.accessLog(record, settings: settings, http: http)
+        worker.accessLog(record, to: settings.accessLogs, http: http)
         worker.metrics.bytesCopied.add(record.bytesSent, ordering: .relaxed)
         let description = context()
         loop.deregister(fd: client.fd)
@@ -1254,7 +1258,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private func finishRequest() {
         if let record {
-            worker.accessLog(record, settings: settings, http: http)
+            worker.accessLog(record, to: settings.accessLogs, http: http)
             // Everything but sendfile'd file bytes went through user space.
             var copied = record.bytesSent - (staticBytes ?? 0)
             if let body = upstream?.requestBody { copied += body.bytes }
