@@ -82,6 +82,20 @@ public final class EventLoop {
         }
     }
 
+    /// Hands a watched descriptor to a new owner (an idle upstream connection into or out of
+    /// its pool) without a system call when the interest stays the same. The generation is
+    /// kept, so an event of the old owner still in this batch reaches the new one: both must
+    /// take a readiness that turns out to be nothing (a read that would block) in stride.
+    public func transfer(fd: Int32, interest: Interest, to handler: EventHandler) throws(SysError) {
+        let index = Int(fd)
+        guard index < registrations.count, registrations[index].handler != nil else {
+            try reregister(fd: fd, interest: interest, handler: handler)
+            return
+        }
+        registrations[index].handler = handler
+        try setInterest(fd: fd, interest)
+    }
+
     /// Changes what `fd` is watched for; costs a syscall only when it really changes.
     public func setInterest(fd: Int32, _ interest: Interest) throws(SysError) {
         let index = Int(fd)

@@ -759,7 +759,9 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             phase = .exchanging
             waiting = .nothing
             do {
-                try loop.reregister(fd: leg.raw, interest: .writable, handler: self)
+                // The request is written in this same pass; writable is asked for only if the
+                // socket is full, so the handover keeps the pool's interest and costs nothing.
+                try loop.transfer(fd: leg.raw, interest: .readable, to: self)
             } catch {
                 upstreamFailed(error, timedOut: false)
             }
@@ -1156,9 +1158,11 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             leg.holdsPeer = false
             leg.group.balancer.released(leg.peer)
         }
-        loop.deregister(fd: leg.raw)
         if leg.canReturnToPool, let pool = leg.group.pool, let fd = leg.fd.take() {
+            // The pool takes the registration over as it is (`put` transfers it).
             pool.put(peer: leg.peer, fd: fd, requests: leg.priorRequests + 1, openedMs: leg.openedMs)
+        } else {
+            loop.deregister(fd: leg.raw)
         }
         leg.fd = nil
         upstream = nil

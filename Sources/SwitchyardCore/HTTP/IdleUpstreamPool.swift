@@ -4,9 +4,9 @@ import SwitchyardReactor
 
 /// One worker's idle connections to the peers of one http upstream group (`keepalive N`),
 /// nginx's keepalive cache: most recently used first, the least recently used closed when
-/// the cache is full, each connection dropped when its peer closes it, when it has been idle
-/// for `keepalive_timeout`, or when it has served `keepalive_requests` or lived
-/// `keepalive_time`.
+/// the cache is full, each connection dropped when its peer closes it (the end of stream
+/// wakes it at once), when it has been idle for `keepalive_timeout`, or when it has served
+/// `keepalive_requests` or lived `keepalive_time`.
 final class IdleUpstreamPool {
     /// A connection between two requests. It watches its own socket: any readiness while
     /// idle is the peer closing (or sending what nobody asked for), and either way it goes.
@@ -56,13 +56,12 @@ final class IdleUpstreamPool {
 
     var count: Int { idle.count }
 
-    /// The most recently used idle connection to `peer`, taken out of the pool (its owner
-    /// registers it with the loop again). nil when there is none.
+    /// The most recently used idle connection to `peer`, taken out of the pool; its new
+    /// owner takes over its registration (`EventLoop.transfer`). nil when there is none.
     func take(peer: Int) -> Connection? {
         guard let index = idle.lastIndex(where: { $0.peer == peer }) else { return nil }
         let connection = idle.remove(at: index)
         loop.disarm(connection.timer)
-        if let raw = connection.fd?.raw { loop.deregister(fd: raw) }
         return connection
     }
 
@@ -71,12 +70,17 @@ final class IdleUpstreamPool {
     func put(peer: Int, fd: consuming OwnedFD, requests: Int, openedMs: Int64) {
         let now = loop.now
         guard !closed, requests < settings.requests, now - openedMs < settings.time.milliseconds else {
+            loop.deregister(fd: fd.raw)
             fd.close()
             return
         }
         let connection = Connection(peer: peer, fd: fd, requests: requests, openedMs: openedMs, pool: self)
-        guard let raw = connection.fd?.raw,
-              (try? loop.reregister(fd: raw, interest: [.readable, .peerHangup], handler: connection)) != nil else {
+        // Readable is enough to hear the upstream close an idle connection (EOF reads as
+        // readable), and it is what the last owner was waiting for, so the handover usually
+        // costs no system call.
+        guard let raw = connection.fd?.raw else { return }
+        guard (try? loop.transfer(fd: raw, interest: .readable, to: connection)) != nil else {
+            loop.deregister(fd: raw)
             return  // the connection and its descriptor go with it
         }
         if idle.count >= settings.connections { drop(idle[0]) }
