@@ -23,10 +23,14 @@ struct PickContext {
     var tries = 0
 
     init(client: SocketAddress? = nil, hashKey: [UInt8] = [], stickyID: Substring? = nil) {
-        self.clientBytes = client.map(Self.ipHashBytes) ?? [0, 0, 0]
+        self.clientBytes = client.map(Self.ipHashBytes) ?? Self.pseudoAddress
         self.hashKey = hashKey
         self.stickyID = stickyID
     }
+
+    /// nginx's pseudo address for a client without one; shared, so a context made for a
+    /// round-robin pick (once per request) allocates nothing for it.
+    static let pseudoAddress: [UInt8] = [0, 0, 0]
 
     /// nginx hashes a /24 for IPv4 (clients behind one NAT pool stay together) and the whole
     /// address for IPv6.
@@ -35,7 +39,7 @@ struct PickContext {
         switch address.family {
         case AF_INET where bytes.count == 4: return Array(bytes.prefix(3))
         case AF_INET6 where bytes.count == 16: return bytes
-        default: return [0, 0, 0]
+        default: return pseudoAddress
         }
     }
 }
