@@ -13,6 +13,9 @@ enum DirectiveTable {
             .custom(MainDirectives.errorLog)),
         DirectiveSpec("pid", .main, .exactly(1), .string(\.pidPath)),
         DirectiveSpec("worker_shutdown_timeout", .main, .exactly(1), .time(\.workerShutdownTimeout)),
+        DirectiveSpec("load_module", .main, .exactly(1), .custom(AcceptedDirectives.anyValue)),
+        DirectiveSpec("daemon", .main, .flag, .custom(AcceptedDirectives.flag), default: "on"),
+        DirectiveSpec("master_process", .main, .flag, .custom(AcceptedDirectives.flag), default: "on"),
         DirectiveSpec(
             "events", .main, .none,
             .block(.events, open: MainDirectives.openEvents, close: MainDirectives.closeEvents)),
@@ -46,6 +49,10 @@ enum DirectiveTable {
         // Written in `stream {}`, these are inherited by every server that does not set them.
         DirectiveSpec("proxy_connect_timeout", .streamScopes, .exactly(1), .time(\.scopeProxy.connectTimeout)),
         DirectiveSpec("proxy_timeout", .streamScopes, .exactly(1), .time(\.scopeProxy.timeout)),
+        // One row for both modules: the name is the same and neither sizes anything here.
+        DirectiveSpec(
+            "proxy_buffer_size", .streamScopes.union(.httpScopes), .exactly(1), .custom(AcceptedDirectives.size),
+            default: "16k (stream), 4k|8k (http)"),
         DirectiveSpec("proxy_next_upstream", .streamScopes, .flag, .flag(\.scopeProxy.nextUpstream)),
         DirectiveSpec(
             "proxy_next_upstream_tries", .streamScopes, .exactly(1),
@@ -104,6 +111,8 @@ enum DirectiveTable {
         DirectiveSpec(
             "proxy_redirect", .httpScopes, .exactly(1), .custom(HTTPDirectives.proxyRedirect), default: "default"),
         DirectiveSpec("proxy_buffering", .httpScopes, .flag, .flag(\.httpScope.proxyBuffering), default: "on"),
+        DirectiveSpec("proxy_buffers", .httpScopes, .exactly(2), .custom(AcceptedDirectives.buffers), default: "8 4k|8k"),
+        DirectiveSpec("proxy_busy_buffers_size", .httpScopes, .exactly(1), .custom(AcceptedDirectives.size), default: "8k|16k"),
         DirectiveSpec("proxy_splice", .httpScopes, .flag, .flag(\.httpScope.proxySplice), default: "on"),
         DirectiveSpec(
             "proxy_connect_timeout", .httpScopes, .exactly(1), .time(\.httpScope.proxyConnectTimeout), default: "60s"),

@@ -19,10 +19,12 @@ struct DirectiveTableTests {
         #expect(
             DirectiveTable.knownNames == [
                 "access_log", "add_header", "alias", "client_body_timeout", "client_header_timeout",
-                "client_max_body_size", "echo", "error_log", "events", "hash", "health_check", "http", "include", "index",
+                "client_max_body_size", "daemon", "echo", "error_log", "events", "hash", "health_check", "http", "include", "index",
                 "internal", "ip_hash", "keepalive", "keepalive_requests", "keepalive_time", "keepalive_timeout",
-                "large_client_header_buffers", "least_conn", "listen", "location", "log_format", "map", "multi_accept",
-                "pid", "preread_buffer_size", "preread_timeout", "proxy_buffering", "proxy_connect_timeout",
+                "large_client_header_buffers", "least_conn", "listen", "load_module", "location", "log_format", "map",
+                "master_process", "multi_accept",
+                "pid", "preread_buffer_size", "preread_timeout", "proxy_buffer_size", "proxy_buffering", "proxy_buffers",
+                "proxy_busy_buffers_size", "proxy_connect_timeout",
                 "proxy_half_close", "proxy_hide_header", "proxy_http_version", "proxy_next_upstream",
                 "proxy_next_upstream_timeout", "proxy_next_upstream_tries", "proxy_pass", "proxy_pass_header",
                 "proxy_pass_request_body", "proxy_pass_request_headers", "proxy_read_timeout", "proxy_redirect",
