@@ -11,19 +11,26 @@ enum HopByHop {
     ].map { Array($0.utf8) }
 
     /// The field names a message's Connection lines list, lower-cased.
+    /// Tokens that are fixed hop-by-hop names are left out: they are removed anyway, and
+    /// leaving them out keeps the usual `Connection: keep-alive` from allocating anything.
     static func named(by headers: [HTTPHeaderField], in buffer: UnsafeRawBufferPointer) -> [[UInt8]] {
         var names: [[UInt8]] = []
         for field in headers where field.name.equalsCaseInsensitive("connection", in: buffer) {
-            var token: [UInt8] = []
-            for byte in buffer[field.value.range] {
-                if byte == UInt8(ascii: ",") {
-                    if !token.isEmpty { names.append(token) }
-                    token.removeAll(keepingCapacity: true)
-                } else if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
-                    token.append(ASCIIText.lowercased(byte))
+            var start = field.value.range.lowerBound
+            let end = field.value.range.upperBound
+            while start < end {
+                var stop = start
+                while stop < end && buffer[stop] != UInt8(ascii: ",") { stop += 1 }
+                var low = start
+                var high = stop
+                while low < high && (buffer[low] == UInt8(ascii: " ") || buffer[low] == UInt8(ascii: "\t")) { low += 1 }
+                while high > low && (buffer[high - 1] == UInt8(ascii: " ") || buffer[high - 1] == UInt8(ascii: "\t")) { high -= 1 }
+                let token = ByteRange(low..<high)
+                if low < high && !contains(fixed, token, in: buffer) {
+                    names.append(buffer[low..<high].map(ASCIIText.lowercased))
                 }
+                start = stop + 1
             }
-            if !token.isEmpty { names.append(token) }
         }
         return names
     }
@@ -49,6 +56,22 @@ enum ASCIIText {
 extension Array where Element == UInt8 {
     mutating func append(ascii text: String) {
         append(contentsOf: text.utf8)
+    }
+
+    /// `n` in decimal, without the String a conversion would allocate.
+    mutating func appendDecimal(_ n: some BinaryInteger) {
+        if n < 0 { append(UInt8(ascii: "-")) }
+        var value = UInt64(n.magnitude)
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        Swift.withUnsafeMutableBytes(of: &scratch) { digits in
+            var index = digits.count
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10)
+                value /= 10
+            } while value > 0
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[index...]))
+        }
     }
 
     mutating func appendField(_ name: some Sequence<UInt8>, _ value: some Sequence<UInt8>) {

@@ -11,12 +11,12 @@ public struct UpstreamRequestPlan {
     public var setFields: [(name: [UInt8], value: [UInt8])]
     public var passRequestHeaders: Bool
     public var passRequestBody: Bool
-    /// The lowercased names of `setFields`, when the caller has them ready (computed at load);
-    /// nil makes the builder lowercase them.
-    public var setFieldNames: [[UInt8]]?
+    /// The names of `setFields`, when the caller has them ready (made at load); nil makes the
+    /// builder collect them.
+    public var setFieldNames: FieldNameSet?
 
     public init(uri: [UInt8], version: HTTPVersion, setFields: [(name: [UInt8], value: [UInt8])],
-                passRequestHeaders: Bool = true, passRequestBody: Bool = true, setFieldNames: [[UInt8]]? = nil) {
+                passRequestHeaders: Bool = true, passRequestBody: Bool = true, setFieldNames: FieldNameSet? = nil) {
         self.uri = uri
         self.version = version
         self.setFields = setFields
@@ -29,6 +29,10 @@ public struct UpstreamRequestPlan {
 /// Rebuilds the request head for the upstream from the parsed client head: never a patch of
 /// the client's bytes, so nothing the client smuggled into a field can survive by accident.
 public enum RequestHeadBuilder {
+    /// Never passed from the client: hop-by-hop fields; `Expect`, since the proxy answers
+    /// 100-continue itself; and the framing, which the proxy re-states.
+    static let alwaysDropped = FieldNameSet(HopByHop.fixed + ["expect", "content-length"].map { Array($0.utf8) })
+
     public static func build(_ head: RequestHead, buffer: UnsafeRawBufferPointer, plan: UpstreamRequestPlan, into out: inout [UInt8]) {
         out.append(contentsOf: buffer[head.method.range])
         out.append(UInt8(ascii: " "))
@@ -39,15 +43,13 @@ public enum RequestHeadBuilder {
             out.appendField(field.name, field.value)
         }
         if plan.passRequestHeaders {
-            let setNames = plan.setFieldNames ?? plan.setFields.map { $0.name.map(ASCIIText.lowercased) }
+            let setNames = plan.setFieldNames ?? FieldNameSet(plan.setFields.map(\.name))
             // Fields the client's Connection names; most requests have none, or one token.
             let named = HopByHop.named(by: head.headers, in: buffer)
             for field in head.headers {
                 let name = field.name
-                // The proxy answers `Expect: 100-continue` itself and frames the body itself.
-                if HopByHop.contains(HopByHop.fixed, name, in: buffer) || name.equalsCaseInsensitive("expect", in: buffer)
-                    || name.equalsCaseInsensitive("content-length", in: buffer)
-                    || HopByHop.contains(setNames, name, in: buffer) || HopByHop.contains(named, name, in: buffer) {
+                if alwaysDropped.contains(name, in: buffer) || setNames.contains(name, in: buffer)
+                    || (!named.isEmpty && HopByHop.contains(named, name, in: buffer)) {
                     continue
                 }
                 out.appendField(buffer[name.range], buffer[field.value.range])
@@ -56,7 +58,10 @@ public enum RequestHeadBuilder {
         if plan.passRequestBody {
             switch head.bodyFraming {
             case .none: break
-            case .contentLength(let length): out.appendField("Content-Length".utf8, String(length).utf8)
+            case .contentLength(let length):
+                out.append(ascii: "Content-Length: ")
+                out.appendDecimal(length)
+                out.append(ascii: "\r\n")
             case .chunked: out.appendField("Transfer-Encoding".utf8, "chunked".utf8)
             }
         }

@@ -6,7 +6,7 @@ struct ClientResponsePlan {
     var keepAlive: Bool
     /// Lower-case names not passed from the upstream (`proxy_hide_header`, nginx's defaults,
     /// minus `proxy_pass_header`).
-    var hidden: [[UInt8]]
+    var hidden: FieldNameSet
     /// `add_header` fields that apply to this status, evaluated.
     var added: [(name: [UInt8], value: [UInt8])]
     /// The cached `Date` value for this second.
@@ -20,16 +20,23 @@ struct ClientResponsePlan {
     var redirect: (from: [UInt8], to: [UInt8])?
 
     /// Fields nginx does not pass from an upstream by default; it sends its own Server and Date.
-    static let defaultHidden: [[UInt8]] = ["date", "server", "x-pad", "x-accel-expires", "x-accel-redirect",
-                                           "x-accel-limit-rate", "x-accel-buffering", "x-accel-charset"]
-        .map { Array($0.utf8) }
+    static let defaultHidden = FieldNameSet(strings: [
+        "date", "server", "x-pad", "x-accel-expires", "x-accel-redirect", "x-accel-limit-rate", "x-accel-buffering",
+        "x-accel-charset",
+    ])
 }
 
 /// Rebuilds an upstream's response head for the client: hop-by-hop fields removed, hidden
 /// fields dropped, the proxy's own Server, Date and Connection, then `add_header`.
 enum ResponseHeadBuilder {
+    /// Never passed whatever the configuration: hop-by-hop fields, and the length the proxy
+    /// re-states from the parsed head.
+    static let alwaysDropped = FieldNameSet(HopByHop.fixed + [Array("content-length".utf8)])
+
     static func build(_ head: ResponseHead, buffer: UnsafeRawBufferPointer, plan: ClientResponsePlan, into out: inout [UInt8]) {
-        out.append(ascii: "HTTP/1.1 \(head.status) ")
+        out.append(ascii: "HTTP/1.1 ")
+        out.appendDecimal(head.status)
+        out.append(UInt8(ascii: " "))
         if head.reason.isEmpty {
             out.append(ascii: HTTPStatus.reason(head.status))
         } else {
@@ -42,8 +49,8 @@ enum ResponseHeadBuilder {
         let named = HopByHop.named(by: head.headers, in: buffer)
         for field in head.headers {
             let name = field.name
-            if HopByHop.contains(HopByHop.fixed, name, in: buffer) || HopByHop.contains(plan.hidden, name, in: buffer)
-                || name.equalsCaseInsensitive("content-length", in: buffer) || HopByHop.contains(named, name, in: buffer) {
+            if alwaysDropped.contains(name, in: buffer) || plan.hidden.contains(name, in: buffer)
+                || (!named.isEmpty && HopByHop.contains(named, name, in: buffer)) {
                 continue
             }
             if let redirect = plan.redirect,
@@ -58,7 +65,9 @@ enum ResponseHeadBuilder {
         if head.isChunked {
             if !plan.dechunked { out.appendField("Transfer-Encoding".utf8, "chunked".utf8) }
         } else if let length = head.contentLength {
-            out.appendField("Content-Length".utf8, String(length).utf8)
+            out.append(ascii: "Content-Length: ")
+            out.appendDecimal(length)
+            out.append(ascii: "\r\n")
         }
         if head.isSwitchingProtocols {
             if let upgrade = head.upgrade { out.appendField("Upgrade".utf8, buffer[upgrade.range]) }

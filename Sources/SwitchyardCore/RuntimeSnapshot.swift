@@ -130,8 +130,9 @@ public struct RuntimeSnapshot: Sendable {
     public let httpTargets: [HTTPUpstreamTarget: Int]
     /// http upstream blocks by lowercased name, for `proxy_pass http://$name`.
     public let httpGroupIndex: [String: Int]
-    /// Each http server's and location's header lists, ready for requests.
-    let httpHeaderPlans: [[ProxyHeaderPlan]]
+    /// Each http server's and location's settings and header lists, ready for requests:
+    /// `[server][0]` is the server, `[server][i + 1]` its location `i`.
+    let httpLevels: [[HTTPLevel]]
 
     public init(config: Configuration) throws(ConfigError) {
         self.config = config
@@ -144,7 +145,7 @@ public struct RuntimeSnapshot: Sendable {
             if let index = httpTargets[.upstream(upstream.name)] { httpByName[upstream.name.lowercased()] = index }
         }
         httpGroupIndex = httpByName
-        httpHeaderPlans = ProxyHeaderPlan.plans(for: config.http)
+        httpLevels = HTTPLevel.levels(for: config.http)
         if let http = config.http {
             for (index, group) in http.listenGroups.enumerated() {
                 let address = try Self.resolve(group.address, what: "listen", at: group.options.location, wildcard: true)[0]

@@ -13,6 +13,7 @@ public enum URIPath {
     /// Normalizes the path part of a request target (no query).
     public static func normalize(_ raw: some Collection<UInt8>) throws(Problem) -> String {
         guard raw.first == UInt8(ascii: "/") else { throw .notAbsolute }
+        if isNormal(raw) { return String(decoding: raw, as: UTF8.self) }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(raw.count)
         var iterator = raw.makeIterator()
@@ -53,6 +54,18 @@ public enum URIPath {
         }
         if endsWithSlash && !segments.isEmpty { out.append(UInt8(ascii: "/")) }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Most paths have no escape, no empty segment and no dot segment: they are already what
+    /// `normalize` would make, and one scan says so.
+    private static func isNormal(_ raw: some Collection<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in raw {
+            if byte == UInt8(ascii: "%") { return false }
+            if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) { return false }
+            previous = byte
+        }
+        return true
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -31,7 +31,7 @@ private func plan(uri: String, _ fields: [(String, String)]) -> UpstreamRequestP
     // The lowercased names are made once at load (`ProxyHeaderPlan`), as the router does.
     UpstreamRequestPlan(uri: Array(uri.utf8), version: .http1_1,
                         setFields: fields.map { (Array($0.0.utf8), Array($0.1.utf8)) },
-                        setFieldNames: fields.map { Array($0.0.lowercased().utf8) })
+                        setFieldNames: FieldNameSet(fields.map { Array($0.0.lowercased().utf8) }))
 }
 
 private func rewriteBenchmark(_ name: String, _ bytes: [UInt8], _ plan: UpstreamRequestPlan, reuseOutput: Bool) {

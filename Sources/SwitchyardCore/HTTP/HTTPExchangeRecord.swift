@@ -102,12 +102,15 @@ final class HTTPExchangeRecord {
     /// `host` once computed from the request: server selection, logs and variables ask often.
     private var cachedHost: String?
 
+    /// On the UTF-8 view: searching a String by Character costs thousands of instructions
+    /// per request, and a host is ASCII.
     static func stripPort(_ authority: String) -> String {
-        if authority.hasPrefix("[") {
-            if let close = authority.firstIndex(of: "]") { return String(authority[...close]) }
+        let bytes = authority.utf8
+        if bytes.first == UInt8(ascii: "[") {
+            if let close = bytes.firstIndex(of: UInt8(ascii: "]")) { return String(authority[...close]) }
             return authority
         }
-        if let colon = authority.lastIndex(of: ":") { return String(authority[..<colon]) }
+        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")) { return String(authority[..<colon]) }
         return authority
     }
 }

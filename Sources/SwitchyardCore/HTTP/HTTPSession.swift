@@ -41,32 +41,17 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     // The request in progress.
     private var record: HTTPExchangeRecord?
-    /// The server and location of the request in progress, as indices: the configuration
-    /// structs are large (every setting, every list), and copying them per request would cost
-    /// a retain for each list inside. `_read` lends them out of the snapshot instead.
+    /// The server of the request in progress, and its level: the matched location, else the
+    /// server itself, boxed at load (see `HTTPLevel`).
     private var serverIndex = 0
-    private var locationIndex: Int?
+    private var level: HTTPLevel
 
     private var settings: HTTPSettings {
-        _read {
-            if let locationIndex {
-                yield http.servers[serverIndex].locations[locationIndex].settings
-            } else {
-                yield http.servers[serverIndex].settings
-            }
-        }
+        _read { yield level.settings }
     }
 
-    /// The header lists of the request's level (location, else server), made at load.
-    private var headerPlan: ProxyHeaderPlan {
-        snapshot.httpHeaderPlans[serverIndex][locationIndex.map { $0 + 1 } ?? 0]
-    }
-
-    /// The matched location, borrowed in place: `body` runs only when a location matched.
-    private func withLocation<R>(_ body: (borrowing LocationConfig) -> R?) -> R? {
-        guard let locationIndex else { return nil }
-        return body(http.servers[serverIndex].locations[locationIndex])
-    }
+    /// The header lists of the request's level, made at load.
+    private var headerPlan: ProxyHeaderPlan { level.plan }
 
     private var keepAlive = false
     /// The client's FIN was seen with bytes still queued: it half-closed, and is not watched
@@ -88,6 +73,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         self.snapshot = snapshot
         self.http = http
         self.listenGroup = listenGroup
+        // Every http listen group belongs to a server, so the first server exists.
+        self.level = snapshot.httpLevels[0][0]
         self.clientAddress = clientAddress
         self.serverAddress = serverAddress
         self.client = SocketTransport(fd: client.raw)
@@ -372,8 +359,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         let group = http.listenGroups[listenGroup]
         let match = group.matcher.match(host: record.host)
         serverIndex = match.server
-        locationIndex = nil
-        record.serverName = Self.primaryName(http.servers[serverIndex])
+        level = snapshot.httpLevels[serverIndex][0]
+        record.serverName = level.serverName
         record.captures = match.captures
         keepAlive = head.keepAlive && settings.keepaliveTimeout.timeout > .zero
             && requests < settings.keepaliveRequests
@@ -390,7 +377,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             redirect(301, to: target)
             return
         case .location(let index, let captures):
-            locationIndex = index
+            level = snapshot.httpLevels[serverIndex][index + 1]
             if let captures { record.captures = captures }
             keepAlive = head.keepAlive && settings.keepaliveTimeout.timeout > .zero
                 && requests < settings.keepaliveRequests
@@ -404,15 +391,15 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             localError(413, keepAlive: false)
             return
         }
-        if let action = withLocation({ $0.returnAction }) {
+        if let action = level.returnAction {
             returnResponse(action)
             return
         }
-        if withLocation({ $0.websocketEcho }) == true {
+        if level.websocketEcho {
             acceptWebSocketEcho(record)
             return
         }
-        if let target = withLocation({ $0.proxyPass?.target }) {
+        if let target = level.proxyPass?.target {
             startProxy(target)
             return
         }
@@ -508,7 +495,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
         let since = record.fieldValues(Array("if-modified-since".utf8)).first.flatMap { HTTPDate.parse(record.text($0)) }
         let outcome = StaticFiles.open(
-            root: settings.root, evaluator: evaluator, uri: record.uri, locationPrefix: withLocation({ $0.pattern }),
+            root: settings.root, evaluator: evaluator, uri: record.uri, locationPrefix: level.pattern,
             index: settings.index.map(evaluator.evaluateString), ifModifiedSince: since,
             configDirectory: worker.configDirectory, directories: &worker.staticDirectories)
         switch outcome {
@@ -547,13 +534,6 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
         if body.remaining == 0 { fileBody = nil }
         return progressed
-    }
-
-    private static func primaryName(_ server: HTTPServerConfig) -> String {
-        for name in server.serverNames {
-            if case .exact(let text) = name { return text }
-        }
-        return ""
     }
 
     // MARK: local responses
@@ -666,7 +646,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             }
             group = chosen
         } else {
-            guard let index = worker.httpGroupIndex(target), let proxyHost = withLocation({ $0.proxyPass?.proxyHost }) else {
+            guard let index = worker.httpGroupIndex(target), let proxyHost = level.proxyPass?.proxyHost else {
                 localError(502, keepAlive: false)
                 return
             }
@@ -800,8 +780,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     private var upstreamTimedOut = false
 
     private func buildUpstreamRequest(_ leg: UpstreamLeg) {
-        guard let record, let proxyPass = withLocation({ $0.proxyPass }) else { return }
-        let prefix = withLocation { $0.modifier.isRegex ? nil : $0.pattern }
+        guard let record, let proxyPass = level.proxyPass else { return }
+        let prefix = level.isRegex ? nil : level.pattern
         let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
         let headerPlan = self.headerPlan
         var fields: [(name: [UInt8], value: [UInt8])] = []
@@ -1035,11 +1015,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         plan2.dechunked = dechunk
         plan2.keepAliveHeaderSeconds = settings.keepaliveTimeout.headerTimeout?.components.seconds
         // `proxy_redirect default`: the proxy_pass URL in a redirect becomes the location.
-        if settings.proxyRedirect == .default,
-           let redirect = withLocation({ location -> ([UInt8], [UInt8])? in
-               guard !location.modifier.isRegex, let proxyPass = location.proxyPass, let uri = proxyPass.uri else { return nil }
-               return (Array("http://\(proxyPass.proxyHost)\(uri)".utf8), Array(location.pattern.utf8))
-           }) {
+        if settings.proxyRedirect == .default, let redirect = level.defaultRedirect {
             plan2.redirect = redirect
         }
         var headOut: [UInt8] = []

@@ -15,30 +15,24 @@ struct ProxyHeaderPlan: Sendable {
 
     let setFields: [SetField]
     /// The lowercased names of `setFields`, in order, for the request head builder.
-    let setFieldNames: [[UInt8]]
+    let setFieldNames: FieldNameSet
     /// Where `Connection` is in `setFields`: its value decides whether an upstream connection
     /// may be kept (an empty value or `keep-alive`).
     let connectionField: Int?
     /// Lowercased response fields not passed: nginx's defaults and `proxy_hide_header`, minus
     /// `proxy_pass_header`.
-    let hidden: [[UInt8]]
+    let hidden: FieldNameSet
 
     init(_ settings: HTTPSettings) {
         setFields = settings.proxyHeadersWithDefaults.map { field in
             SetField(name: Array(field.name.utf8), lowercasedName: ASCIIText.lowercased(field.name),
                      value: field.value, literal: field.value.literalText.map { Array($0.utf8) })
         }
-        setFieldNames = setFields.map(\.lowercasedName)
+        setFieldNames = FieldNameSet(setFields.map(\.lowercasedName))
         connectionField = setFields.firstIndex { $0.lowercasedName == Array("connection".utf8) }
-        let passed = settings.proxyPassHeaders.map { Array($0.utf8) }
-        hidden = (ClientResponsePlan.defaultHidden + settings.proxyHideHeaders.map { Array($0.utf8) })
-            .filter { !passed.contains($0) }
-    }
-
-    /// One plan per server (index 0) and per location (index 1 + its index), per server.
-    static func plans(for http: HTTPConfig?) -> [[ProxyHeaderPlan]] {
-        (http?.servers ?? []).map { server in
-            [ProxyHeaderPlan(server.settings)] + server.locations.map { ProxyHeaderPlan($0.settings) }
-        }
+        let passed = settings.proxyPassHeaders.map { ASCIIText.lowercased($0) }
+        hidden = FieldNameSet(
+            (ClientResponsePlan.defaultHidden.names + settings.proxyHideHeaders.map { ASCIIText.lowercased($0) })
+                .filter { !passed.contains($0) })
     }
 }

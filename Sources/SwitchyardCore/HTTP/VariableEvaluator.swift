@@ -7,9 +7,17 @@ import SwitchyardWire
 /// for one request. Names were resolved at load (`VariableRef`), so nothing is looked up by
 /// name here.
 struct VariableEvaluator {
-    let http: HTTPConfig
+    /// Only the maps: holding the whole `HTTPConfig` cost a retain and release of every list
+    /// in it for each evaluator, several per request.
+    let maps: [MapConfig]
     let record: HTTPExchangeRecord
     let nowMs: Int64
+
+    init(http: borrowing HTTPConfig, record: HTTPExchangeRecord, nowMs: Int64) {
+        self.maps = http.maps
+        self.record = record
+        self.nowMs = nowMs
+    }
 
     func evaluate(_ value: CompiledValue) -> [UInt8] {
         var out: [UInt8] = []
@@ -42,7 +50,7 @@ struct VariableEvaluator {
             return record.withHead { Self.argument(named: name, in: Array($0[query.range])) }
         case .map(let index):
             if let cached = record.mapCache[index] { return cached }
-            let map = http.maps[index]
+            let map = maps[index]
             let result = map.lookup(evaluateString(map.source))
             let saved = record.captures
             if let captures = result.captures { record.captures = captures }

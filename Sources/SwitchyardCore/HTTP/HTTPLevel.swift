@@ -1,0 +1,52 @@
+import SwitchyardConfig
+
+/// One http server or location as a request uses it, boxed once at load. A request holds one
+/// reference to it: reading its settings through the configuration's nested arrays copied
+/// the large structs (and retained every list inside) several times per request.
+final class HTTPLevel: Sendable {
+    let settings: HTTPSettings
+    let plan: ProxyHeaderPlan
+    /// The server's first exact name, `$server_name`.
+    let serverName: String
+    /// What the location does; nil/false at server level.
+    let returnAction: ReturnAction?
+    let websocketEcho: Bool
+    let proxyPass: ProxyPassConfig?
+    /// The location's pattern and whether it is a regex (for `alias`, proxy_pass URI
+    /// replacement and `proxy_redirect default`); nil at server level.
+    let pattern: String?
+    let isRegex: Bool
+    /// `proxy_redirect default`: the proxy_pass URL and what replaces it in a Location field;
+    /// nil when the location has no URI in proxy_pass or is a regex.
+    let defaultRedirect: (from: [UInt8], to: [UInt8])?
+
+    init(server: HTTPServerConfig, location: LocationConfig?) {
+        settings = location?.settings ?? server.settings
+        plan = ProxyHeaderPlan(settings)
+        serverName = Self.primaryName(server)
+        returnAction = location.flatMap(\.returnAction)
+        websocketEcho = location?.websocketEcho ?? false
+        proxyPass = location?.proxyPass
+        pattern = location?.pattern
+        isRegex = location?.modifier.isRegex ?? false
+        if let location, !isRegex, let proxyPass = location.proxyPass, let uri = proxyPass.uri {
+            defaultRedirect = (Array("http://\(proxyPass.proxyHost)\(uri)".utf8), Array(location.pattern.utf8))
+        } else {
+            defaultRedirect = nil
+        }
+    }
+
+    /// Each server's level first, then one per location in the server's order.
+    static func levels(for http: HTTPConfig?) -> [[HTTPLevel]] {
+        (http?.servers ?? []).map { server in
+            [HTTPLevel(server: server, location: nil)] + server.locations.map { HTTPLevel(server: server, location: $0) }
+        }
+    }
+
+    private static func primaryName(_ server: HTTPServerConfig) -> String {
+        for name in server.serverNames {
+            if case .exact(let text) = name { return text }
+        }
+        return ""
+    }
+}
