@@ -88,12 +88,14 @@ public struct LocationMatcher: Sendable {
     }
 
     private func find(in level: Level, uri: String, captures: inout RegexCaptures?) -> Found {
-        if let index = level.exact[uri] { return .done(index) }
+        // Byte comparisons and no lookups in empty tables: String's Unicode-aware hasPrefix
+        // and a hash of the URI cost more than the rest of routing together.
+        if !level.exact.isEmpty, let index = level.exact[uri] { return .done(index) }
 
         var result = Found.declined
         var skipRegexes = false
-        let longest = level.prefixes.first { uri.hasPrefix($0.name) }
-        if longest?.name != uri, let index = level.slashRedirects[uri + "/"] {
+        let longest = level.prefixes.first { uri.utf8.starts(with: $0.name.utf8) }
+        if !level.slashRedirects.isEmpty, longest?.name != uri, let index = level.slashRedirects[uri + "/"] {
             return .redirect(index)
         }
         if let longest {

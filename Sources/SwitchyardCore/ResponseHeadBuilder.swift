@@ -32,6 +32,9 @@ enum ResponseHeadBuilder {
     /// Never passed whatever the configuration: hop-by-hop fields, and the length the proxy
     /// re-states from the parsed head.
     static let alwaysDropped = FieldNameSet(HopByHop.fixed + [Array("content-length".utf8)])
+    private static let serverAndDate = Array("\r\nServer: switchyard\r\nDate: ".utf8)
+    private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
+    private static let connectionClose = Array("Connection: close\r\n".utf8)
 
     static func build(_ head: ResponseHead, buffer: UnsafeRawBufferPointer, plan: ClientResponsePlan, into out: inout [UInt8]) {
         out.append(ascii: "HTTP/1.1 ")
@@ -42,9 +45,10 @@ enum ResponseHeadBuilder {
         } else {
             out.append(contentsOf: buffer[head.reason.range])
         }
-        out.append(ascii: "\r\n")
-        out.appendField("Server".utf8, "switchyard".utf8)
-        out.appendField("Date".utf8, plan.date.utf8)
+        out.append(contentsOf: serverAndDate)
+        out.append(contentsOf: plan.date.utf8)
+        out.append(UInt8(ascii: "\r"))
+        out.append(UInt8(ascii: "\n"))
 
         let named = HopByHop.named(by: head.headers, in: buffer)
         for field in head.headers {
@@ -73,7 +77,7 @@ enum ResponseHeadBuilder {
             if let upgrade = head.upgrade { out.appendField("Upgrade".utf8, buffer[upgrade.range]) }
             out.appendField("Connection".utf8, "upgrade".utf8)
         } else {
-            out.appendField("Connection".utf8, (plan.keepAlive ? "keep-alive" : "close").utf8)
+            out.append(contentsOf: plan.keepAlive ? connectionKeepAlive : connectionClose)
             if plan.keepAlive, let seconds = plan.keepAliveHeaderSeconds {
                 out.appendField("Keep-Alive".utf8, "timeout=\(seconds)".utf8)
             }

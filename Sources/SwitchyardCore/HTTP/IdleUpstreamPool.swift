@@ -49,8 +49,15 @@ final class IdleUpstreamPool {
     /// afterwards are closed at once.
     private var closed = false
 
+    /// `keepalive_time` and `keepalive_timeout` in ms, converted once: Duration's components
+    /// are not free, and every put needs both.
+    private let timeMs: Int64
+    private let timeoutMs: Int64
+
     init(settings: UpstreamKeepaliveConfig, loop: EventLoop) {
         self.settings = settings
+        self.timeMs = settings.time.milliseconds
+        self.timeoutMs = settings.timeout.milliseconds
         self.loop = loop
     }
 
@@ -69,7 +76,7 @@ final class IdleUpstreamPool {
     /// its time. `requests` counts the one just finished.
     func put(peer: Int, fd: consuming OwnedFD, requests: Int, openedMs: Int64) {
         let now = loop.now
-        guard !closed, requests < settings.requests, now - openedMs < settings.time.milliseconds else {
+        guard !closed, requests < settings.requests, now - openedMs < timeMs else {
             loop.deregister(fd: fd.raw)
             fd.close()
             return
@@ -85,7 +92,7 @@ final class IdleUpstreamPool {
         }
         if idle.count >= settings.connections { drop(idle[0]) }
         idle.append(connection)
-        loop.arm(connection.timer, afterMs: settings.timeout.milliseconds)
+        loop.arm(connection.timer, afterMs: timeoutMs)
     }
 
     fileprivate func drop(_ connection: Connection) {
