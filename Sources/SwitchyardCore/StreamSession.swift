@@ -214,10 +214,6 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         loop.arm(timer, afterMs: idleTimeoutMs)
     }
 
-    func tunnelDidMoveBytes(_ tunnel: Tunnel, toward side: TunnelSide) {
-        loop.touch(timer, afterMs: idleTimeoutMs)
-    }
-
     func tunnelDidEnd(_ tunnel: Tunnel, _ end: TunnelEnd) {
         if case .failed(let side, let error) = end, log.enabled(.info), !error.isPeerGone {
             log.info("\(error) on \(side) side \(Phase.forward)\(context(peer: connectedPeer))")
@@ -230,6 +226,15 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         case .connecting(let peer):
             connectFailed(peer: peer, ProxyError(side: .upstream, kind: .timedOut, phase: .connect, retryable: true))
         case .forwarding:
+            // `proxy_timeout` runs from the last byte either way; the tunnel keeps the times
+            // and the timer is re-armed from them instead of being pushed on every event.
+            if let tunnel {
+                let idleUntil = max(tunnel.lastToClientMs, tunnel.lastToUpstreamMs) + idleTimeoutMs
+                if now < idleUntil {
+                    loop.arm(timer, afterMs: idleUntil - now)
+                    return
+                }
+            }
             log.info("connection timed out (110: Connection timed out) \(Phase.forward)\(context(peer: connectedPeer))")
             tunnel?.abort("idle timeout", loop: loop)
         case .starting, .closed:

@@ -19,9 +19,10 @@ public enum TunnelEnd: Sendable, CustomStringConvertible {
     }
 }
 
-/// What the owner of a tunnel hears: activity (to push idle timers out) and the end.
+/// What the owner of a tunnel hears: the end. Activity is not reported per event: the owner's
+/// idle timer reads `lastToClientMs` and `lastToUpstreamMs` when it fires, as nginx checks
+/// its timers lazily, so a busy tunnel makes no call per message.
 public protocol TunnelDelegate: AnyObject {
-    func tunnelDidMoveBytes(_ tunnel: Tunnel, toward side: TunnelSide)
     func tunnelDidEnd(_ tunnel: Tunnel, _ end: TunnelEnd)
 }
 
@@ -38,7 +39,13 @@ public final class Tunnel: EventHandler {
     private let client: Int32
     private let upstream: Int32
     private let flows: [TunnelFlow]
+    /// The same flows by name, for the per-event path: walking the array retains each.
+    private let toUpstream: TunnelFlow
+    private let toClient: TunnelFlow?
     public private(set) var ended = false
+    /// When bytes last reached each side, on the loop's millisecond clock (set at start).
+    public private(set) var lastToClientMs: Int64 = 0
+    public private(set) var lastToUpstreamMs: Int64 = 0
     /// Bytes read from one side and never written to the other, counted when it ended.
     public private(set) var lostBytes = 0
 
@@ -53,10 +60,11 @@ public final class Tunnel: EventHandler {
         self.mode = mode
         self.halfClose = halfClose
         self.pool = pool
-        self.flows = [
-            TunnelFlow(source: c, destination: u, sourceSide: .client, destinationSide: .upstream, mode: mode),
-            TunnelFlow(source: u, destination: c, sourceSide: .upstream, destinationSide: .client, mode: mode),
-        ]
+        let toUpstream = TunnelFlow(source: c, destination: u, sourceSide: .client, destinationSide: .upstream, mode: mode)
+        let toClient = TunnelFlow(source: u, destination: c, sourceSide: .upstream, destinationSide: .client, mode: mode)
+        self.toUpstream = toUpstream
+        self.toClient = toClient
+        self.flows = [toUpstream, toClient]
     }
 
     /// A loopback tunnel: every byte the client sends goes back to it.
@@ -69,7 +77,10 @@ public final class Tunnel: EventHandler {
         self.mode = mode
         self.halfClose = true
         self.pool = pool
-        self.flows = [TunnelFlow(source: c, destination: c, sourceSide: .client, destinationSide: .client, mode: mode)]
+        let echo = TunnelFlow(source: c, destination: c, sourceSide: .client, destinationSide: .client, mode: mode)
+        self.toUpstream = echo
+        self.toClient = nil
+        self.flows = [echo]
     }
 
     /// Bytes delivered to the upstream (from the client) and to the client.
@@ -81,6 +92,8 @@ public final class Tunnel: EventHandler {
     public var isSplice: Bool { mode == .splice }
 
     public func start(on loop: EventLoop) throws(SysError) {
+        lastToClientMs = loop.now
+        lastToUpstreamMs = loop.now
         try loop.register(fd: client, interest: .readable, handler: self)
         if upstream != client {
             try loop.register(fd: upstream, interest: .readable, handler: self)
@@ -98,30 +111,41 @@ public final class Tunnel: EventHandler {
                 return
             }
         }
-        for flow in flows where !flow.done {
-            // Only a flow this event can move: its source became readable or its
-            // destination writable. Pumping the other one would cost an EAGAIN syscall.
-            let canRead = flow.source.fd == fd && readiness.isReadable
-            let canWrite = flow.destination.fd == fd && readiness.isWritable
-            if !canRead && !canWrite { continue }
-            let moved: Int
-            do {
-                moved = try flow.pump(pool: pool, passFIN: halfClose)
-            } catch {
-                finish(.failed(error.side, error.error), loop: loop)
-                return
-            }
-            if moved > 0 { delegate?.tunnelDidMoveBytes(self, toward: flow.destinationSide) }
-            if flow.done && !halfClose {
-                finish(.closedBy(flow.sourceSide), loop: loop)
-                return
-            }
+        guard pump(toUpstream, fd: fd, readiness: readiness, loop: loop) else { return }
+        if let toClient {
+            guard pump(toClient, fd: fd, readiness: readiness, loop: loop) else { return }
         }
-        if flows.allSatisfy(\.done) {
+        if toUpstream.done && (toClient?.done ?? true) {
             finish(.completed, loop: loop)
             return
         }
         updateInterest(loop: loop)
+    }
+
+    /// Moves one flow if this event can move it; false when the tunnel ended.
+    @inline(__always)
+    private func pump(_ flow: TunnelFlow, fd: Int32, readiness: Readiness, loop: EventLoop) -> Bool {
+        if flow.done { return true }
+        // Only a flow this event can move: its source became readable or its destination
+        // writable. Pumping the other one would cost an EAGAIN syscall.
+        let canRead = flow.sourceFD == fd && readiness.isReadable
+        let canWrite = flow.destinationFD == fd && readiness.isWritable
+        if !canRead && !canWrite { return true }
+        let moved: Int
+        do {
+            moved = try flow.pump(pool: pool, passFIN: halfClose)
+        } catch {
+            finish(.failed(error.side, error.error), loop: loop)
+            return false
+        }
+        if moved > 0 {
+            if flow.destinationSide == .client { lastToClientMs = loop.now } else { lastToUpstreamMs = loop.now }
+        }
+        if flow.done && !halfClose {
+            finish(.closedBy(flow.sourceSide), loop: loop)
+            return false
+        }
+        return true
     }
 
     /// Ends the tunnel from outside (timeout, shutdown). Bytes still in flight are lost and
@@ -133,19 +157,24 @@ public final class Tunnel: EventHandler {
     private func updateInterest(loop: EventLoop) {
         var clientInterest: Interest = []
         var upstreamInterest: Interest = []
-        for flow in flows where !flow.done {
-            if flow.wantsRead {
-                if flow.source.fd == client { clientInterest.insert(.readable) } else { upstreamInterest.insert(.readable) }
-            }
-            if flow.wantsWrite {
-                if flow.destination.fd == client { clientInterest.insert(.writable) } else { upstreamInterest.insert(.writable) }
-            }
-        }
+        addInterest(of: toUpstream, client: &clientInterest, upstream: &upstreamInterest)
+        if let toClient { addInterest(of: toClient, client: &clientInterest, upstream: &upstreamInterest) }
         if upstream == client {
             try? loop.setInterest(fd: client, clientInterest.union(upstreamInterest))
         } else {
             try? loop.setInterest(fd: client, clientInterest)
             try? loop.setInterest(fd: upstream, upstreamInterest)
+        }
+    }
+
+    @inline(__always)
+    private func addInterest(of flow: TunnelFlow, client clientInterest: inout Interest, upstream upstreamInterest: inout Interest) {
+        guard !flow.done else { return }
+        if flow.wantsRead {
+            if flow.sourceFD == client { clientInterest.insert(.readable) } else { upstreamInterest.insert(.readable) }
+        }
+        if flow.wantsWrite {
+            if flow.destinationFD == client { clientInterest.insert(.writable) } else { upstreamInterest.insert(.writable) }
         }
     }
 

@@ -22,6 +22,10 @@ public struct TunnelFailure: Error {
 final class TunnelFlow {
     let source: Transport
     let destination: Transport
+    /// The two descriptors, read on every event: asking the transports goes through a
+    /// protocol witness each time.
+    let sourceFD: Int32
+    let destinationFD: Int32
     let sourceSide: TunnelSide
     let destinationSide: TunnelSide
     let mode: TunnelMode
@@ -45,6 +49,8 @@ final class TunnelFlow {
     init(source: Transport, destination: Transport, sourceSide: TunnelSide, destinationSide: TunnelSide, mode: TunnelMode) {
         self.source = source
         self.destination = destination
+        self.sourceFD = source.fd
+        self.destinationFD = destination.fd
         self.sourceSide = sourceSide
         self.destinationSide = destinationSide
         self.mode = mode
@@ -106,7 +112,7 @@ final class TunnelFlow {
         for _ in 0..<Self.roundsPerEvent {
             if let pipe, pipe.queued > 0 {
                 let result: IOResult<Int>
-                do { result = try Sys.splice(from: pipe.readFD, to: destination.fd, count: pipe.queued) }
+                do { result = try Sys.splice(from: pipe.readFD, to: destinationFD, count: pipe.queued) }
                 catch { throw TunnelFailure(side: destinationSide, error: error) }
                 switch result {
                 case .value(let n):
@@ -138,7 +144,7 @@ final class TunnelFlow {
             }
             let target = pipe!
             let result: IOResult<Int>
-            do { result = try Sys.splice(from: source.fd, to: target.writeFD, count: target.capacity) }
+            do { result = try Sys.splice(from: sourceFD, to: target.writeFD, count: target.capacity) }
             catch { throw TunnelFailure(side: sourceSide, error: error) }
             switch result {
             case .value(0):

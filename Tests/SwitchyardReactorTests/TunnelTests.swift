@@ -4,8 +4,6 @@ import Testing
 
 private final class EndRecorder: TunnelDelegate {
     var end: TunnelEnd?
-    var activity = 0
-    func tunnelDidMoveBytes(_ tunnel: Tunnel, toward side: TunnelSide) { activity += 1 }
     func tunnelDidEnd(_ tunnel: Tunnel, _ end: TunnelEnd) { self.end = end }
 }
 
@@ -49,13 +47,18 @@ struct TunnelTests {
         let recorder = EndRecorder()
         tunnel.delegate = recorder
         try tunnel.start(on: loop)
+        let started = loop.now
+        // The loop's clock moves on at its next round: the times of the moves must be later
+        // than the start, or they were never taken.
+        usleep(20_000)
         let up = pattern(3 << 20, seed: 1), down = pattern(2 << 20, seed: 2)
         let (gotUp, gotDown) = exchange(loop: loop, client: c.outer, upstream: u.outer, toUpstream: up, toClient: down)
         #expect(gotUp == up)
         #expect(gotDown == down)
         #expect(tunnel.bytesToUpstream == UInt64(up.count))
         #expect(tunnel.bytesToClient == UInt64(down.count))
-        #expect(recorder.activity > 0)
+        #expect(tunnel.lastToUpstreamMs >= started + 20)
+        #expect(tunnel.lastToClientMs >= started + 20)
         #expect(recorder.end == nil)
         // Idle now: the tunnel holds no pipe.
         #expect(pool.lent == 0)

@@ -11,9 +11,9 @@ final class UpgradedSession: WorkerSession, TunnelDelegate, TimerHandler {
     private let timer = LoopTimer()
     private let readTimeoutMs: Int64
     private let sendTimeoutMs: Int64
-    /// When a byte last came from / went to the upstream (monotonic ms).
-    private var lastFromUpstream: Int64
-    private var lastToUpstream: Int64
+    /// When a byte last came from / went to the upstream (monotonic ms), as the tunnel saw it.
+    private var lastFromUpstream: Int64 { tunnel.lastToClientMs }
+    private var lastToUpstream: Int64 { tunnel.lastToUpstreamMs }
     private let context: String
     private let startedAt: Int64
     private var ended = false
@@ -30,8 +30,6 @@ final class UpgradedSession: WorkerSession, TunnelDelegate, TimerHandler {
         self.sendTimeoutMs = sendTimeout.milliseconds
         self.context = context
         self.startedAt = worker.loop.now
-        self.lastFromUpstream = worker.loop.now
-        self.lastToUpstream = worker.loop.now
         timer.handler = self
     }
 
@@ -43,12 +41,6 @@ final class UpgradedSession: WorkerSession, TunnelDelegate, TimerHandler {
 
     /// The earlier of the two idle deadlines.
     private var deadline: Int64 { min(lastFromUpstream + readTimeoutMs, lastToUpstream + sendTimeoutMs) }
-
-    func tunnelDidMoveBytes(_ tunnel: Tunnel, toward side: TunnelSide) {
-        if side == .client { lastFromUpstream = worker.loop.now } else { lastToUpstream = worker.loop.now }
-        // Moving the deadline later is a plain store; the queue re-files the timer lazily.
-        worker.loop.touch(timer, afterMs: deadline - worker.loop.now)
-    }
 
     func tunnelDidEnd(_ tunnel: Tunnel, _ end: TunnelEnd) {
         guard !ended else { return }
