@@ -38,6 +38,15 @@ let package = Package(
         benchmark("ConfigBenchmarks", modules: ["SwitchyardConfig", "SwitchyardCore"]),
         benchmark("ReactorBenchmarks", modules: ["SwitchyardReactor"]),
         benchmark("CoreBenchmarks", modules: ["SwitchyardCore", "SwitchyardWire"]),
+        // The end-to-end runner's tools (`e2e/run` builds and calls them): loopback backends and
+        // load clients on the router's own reactor, and the runner that starts each proxy,
+        // measures it and writes the tables. Neither depends on package-benchmark.
+        .executableTarget(
+            name: "sy-load",
+            dependencies: [.product(name: "SwitchyardReactor", package: root), .product(name: "SwitchyardWire", package: root)],
+            path: "Load"
+        ),
+        .executableTarget(name: "sy-bench", path: "Runner"),
     ],
     swiftLanguageModes: [.v6]
 )
