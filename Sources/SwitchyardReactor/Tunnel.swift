@@ -94,9 +94,12 @@ public final class Tunnel: EventHandler {
     public func start(on loop: EventLoop) throws(SysError) {
         lastToClientMs = loop.now
         lastToUpstreamMs = loop.now
-        try loop.register(fd: client, interest: .readable, handler: self)
+        // Both sockets usually come from an owner that had them watched (the HTTP session
+        // before a 101, the stream session that connected): the kernel still has them, so
+        // modifying costs one system call where adding would fail first and cost two.
+        try loop.reregister(fd: client, interest: .readable, handler: self)
         if upstream != client {
-            try loop.register(fd: upstream, interest: .readable, handler: self)
+            try loop.reregister(fd: upstream, interest: .readable, handler: self)
         }
         // Bytes may already wait in either socket (early data); level-triggered epoll
         // reports them on the next round, so nothing more to do here.

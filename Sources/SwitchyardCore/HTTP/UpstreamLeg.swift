@@ -15,6 +15,10 @@ final class UpstreamLeg {
     var requestBody: BodyFlow?
     var responseBody: BodyFlow?
     var response: ResponseHead?
+    /// Nothing to read until epoll says readable: true from the start (the upstream answers
+    /// only after our request) and after a read that would block, so the response head is
+    /// not asked for right after the request went out, which costs an EAGAIN per request.
+    var drained = true
     var connected = false
     /// Any byte of the response reached the client: from here on, failures cannot be
     /// answered with an error status and nothing may be retried.
