@@ -40,13 +40,15 @@ let package = Package(
         benchmark("CoreBenchmarks", modules: ["SwitchyardCore", "SwitchyardWire"]),
         // The end-to-end runner's tools (`e2e/run` builds and calls them): loopback backends and
         // load clients on the router's own reactor, and the runner that starts each proxy,
-        // measures it and writes the tables. Neither depends on package-benchmark.
+        // measures it and writes the tables. Neither depends on package-benchmark, and they
+        // sit below `e2e/`: the benchmark plugin runs every executable whose folder is
+        // directly in a folder named `Benchmarks`.
         .executableTarget(
             name: "sy-load",
             dependencies: [.product(name: "SwitchyardReactor", package: root), .product(name: "SwitchyardWire", package: root)],
-            path: "Load"
+            path: "e2e/Load"
         ),
-        .executableTarget(name: "sy-bench", path: "Runner"),
+        .executableTarget(name: "sy-bench", path: "e2e/Runner"),
     ],
     swiftLanguageModes: [.v6]
 )
