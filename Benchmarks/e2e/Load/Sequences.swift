@@ -27,12 +27,7 @@ enum Sequences {
                 response.bytes.removeFirst(headEnd + body.count)
             }
         }
-        guard status == 0 else { return status }
-        var json = JSONLine()
-        json.add("requests", count)
-        json.add("seconds", Double(Nanos.now() - started) / 1e9, decimals: 6)
-        Output.line(json.rendered)
-        return 0
+        return finish(status, counted: "requests", count, since: started)
     }
 
     static func webSocket(_ options: Options) throws(UsageError) -> Int32 {
@@ -72,9 +67,14 @@ enum Sequences {
             try Checks.send(socket, withUnsafeBytes(of: &close) { Array($0[0..<WSFrameBytes.closeFrameLength]) }, deadline)
             _ = try response.readEvent(socket, reader: &reader, expected: [], deadline)
         }
+        return finish(status, counted: "echoes", count, since: started)
+    }
+
+    /// The JSON line of a sequence that succeeded; a failed one printed its reason already.
+    private static func finish(_ status: Int32, counted name: String, _ count: Int, since started: UInt64) -> Int32 {
         guard status == 0 else { return status }
         var json = JSONLine()
-        json.add("echoes", count)
+        json.add(name, count)
         json.add("seconds", Double(Nanos.now() - started) / 1e9, decimals: 6)
         Output.line(json.rendered)
         return 0
