@@ -94,7 +94,10 @@ final class HTTPExchangeRecord {
         } else {
             return serverName  // may still change while the server is chosen: not cached
         }
-        let host = Self.stripPort(raw).lowercased()
+        let stripped = Self.stripPort(raw)
+        // Hosts are nearly always lower-case ASCII already; String.lowercased() is not free.
+        let host = stripped.utf8.contains(where: { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || $0 >= 0x80 })
+            ? stripped.lowercased() : stripped
         cachedHost = host
         return host
     }

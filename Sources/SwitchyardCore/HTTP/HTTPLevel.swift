@@ -11,7 +11,9 @@ final class HTTPLevel: Sendable {
     /// What the location does; nil/false at server level.
     let returnAction: ReturnAction?
     let websocketEcho: Bool
-    let proxyPass: ProxyPassConfig?
+    /// Boxed: binding an optional struct copies it, retaining every string inside, and a
+    /// request reads it three times.
+    let proxyPass: ProxyPassBox?
     /// The location's pattern and whether it is a regex (for `alias`, proxy_pass URI
     /// replacement and `proxy_redirect default`); nil at server level.
     let pattern: String?
@@ -26,7 +28,7 @@ final class HTTPLevel: Sendable {
         serverName = Self.primaryName(server)
         returnAction = location.flatMap(\.returnAction)
         websocketEcho = location?.websocketEcho ?? false
-        proxyPass = location?.proxyPass
+        proxyPass = location?.proxyPass.map(ProxyPassBox.init)
         pattern = location?.pattern
         isRegex = location?.modifier.isRegex ?? false
         if let location, !isRegex, let proxyPass = location.proxyPass, let uri = proxyPass.uri {
@@ -34,6 +36,11 @@ final class HTTPLevel: Sendable {
         } else {
             defaultRedirect = nil
         }
+    }
+
+    final class ProxyPassBox: Sendable {
+        let config: ProxyPassConfig
+        init(_ config: ProxyPassConfig) { self.config = config }
     }
 
     /// Each server's level first, then one per location in the server's order.

@@ -448,7 +448,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             acceptWebSocketEcho(record)
             return
         }
-        if let target = level.proxyPass?.target {
+        if let target = level.proxyPass?.config.target {
             startProxy(target)
             return
         }
@@ -695,7 +695,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             }
             group = chosen
         } else {
-            guard let index = worker.httpGroupIndex(target), let proxyHost = level.proxyPass?.proxyHost else {
+            guard let index = worker.httpGroupIndex(target), let proxyHost = level.proxyPass?.config.proxyHost else {
                 localError(502, keepAlive: false)
                 return
             }
@@ -845,7 +845,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         leg.reusable = leg.group.pool != nil && useHTTP11
             && (connectionValue.isEmpty || connectionValue.map { $0 | 0x20 } == Array("keep-alive".utf8))
         let plan = UpstreamRequestPlan(
-            uri: dynamicURI.map { Array($0.utf8) } ?? ProxyPassURI.target(proxyPass: proxyPass, locationPrefix: prefix, record: record),
+            uri: dynamicURI.map { Array($0.utf8) } ?? ProxyPassURI.target(proxyPass: proxyPass.config, locationPrefix: prefix, record: record),
             version: useHTTP11 ? .http1_1 : .http1_0,
             setFields: fields, passRequestHeaders: settings.proxyPassRequestHeaders,
             passRequestBody: settings.proxyPassRequestBody, setFieldNames: headerPlan.setFieldNames)

@@ -21,6 +21,7 @@ struct VariableEvaluator {
 
     func evaluate(_ value: CompiledValue) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(64)  // one allocation for the usual short value, not one per doubling
         append(value, to: &out)
         return out
     }
