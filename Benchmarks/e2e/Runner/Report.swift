@@ -39,7 +39,8 @@ struct Report: Codable {
         text += "\n## Targets\n\n"
         for check in targets {
             let mark = check.holds.map { $0 ? "holds" : "MISSED" } ?? "not measured"
-            let value = check.measured.map { Self.format($0, digits: check.detail == "ratio" ? 2 : 0) } ?? "–"
+            let digits = check.detail == "ratio" ? 2 : check.detail == "percent" ? 1 : 0
+            let value = check.measured.map { Self.format($0, digits: digits) } ?? "–"
             text += "- \(mark): \(check.target) (measured \(value)\(check.detail == "ratio" ? "×" : check.detail == "percent" ? "%" : ""))\n"
         }
         return text
