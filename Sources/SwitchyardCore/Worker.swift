@@ -124,20 +124,20 @@ final class Worker {
             adopt(preread)
             preread.start()
         } else {
-            startSession(client, from: address, on: spec, asHTTP: spec.httpGroup != nil, hello: nil)
+            startSession(client, from: address, on: spec, asHTTP: spec.httpGroup != nil, hello: nil, watched: false)
         }
     }
 
     /// Starts what a connection is once its protocol is known: an HTTP session for the
     /// address's http servers, else a stream session for its stream server.
     private func startSession(_ client: consuming OwnedFD, from address: SocketAddress, on spec: ListenerSpec,
-                              asHTTP: Bool, hello: ClientHelloInfo?) {
+                              asHTTP: Bool, hello: ClientHelloInfo?, watched: Bool) {
         if asHTTP, let listenGroup = spec.httpGroup, let http = snapshot.config.http {
             let session = HTTPSession(worker: self, client: client, clientAddress: address, serverAddress: spec.address,
                                       snapshot: snapshot, http: http, listenGroup: listenGroup,
                                       connectionNumber: connectionCounter &* 64 &+ UInt64(loop.handle.id))
             adopt(session)
-            session.start()
+            session.start(watched: watched)
         } else {
             let facts = StreamConnectionFacts(
                 clientAddress: address, serverAddress: spec.address,
@@ -155,7 +155,7 @@ final class Worker {
                      hello: ClientHelloInfo?, session preread: PrereadSession) {
         // The new session is adopted before the preread one ends, so a draining worker never
         // sees itself empty in between.
-        startSession(client, from: address, on: spec, asHTTP: asHTTP, hello: hello)
+        startSession(client, from: address, on: spec, asHTTP: asHTTP, hello: hello, watched: true)
         sessionEnded(preread)
     }
 

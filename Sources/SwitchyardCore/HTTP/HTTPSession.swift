@@ -97,9 +97,16 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     /// The request's `error_log` (server or location level), else the main one.
     private var log: ErrorLog { record == nil ? worker.log : worker.errorLog(for: settings.errorLog) }
 
-    func start() {
+    /// `watched`: the socket comes from a preread session and epoll still has it, so it is
+    /// modified (one system call) rather than added (which would fail first). Either way it
+    /// starts with the interest a waiting keep-alive connection keeps (see `mayReadAhead`).
+    func start(watched: Bool = false) {
         do {
-            try loop.register(fd: client.fd, interest: .readable, handler: self)
+            if watched {
+                try loop.reregister(fd: client.fd, interest: [.readable, .peerHangup], handler: self)
+            } else {
+                try loop.register(fd: client.fd, interest: [.readable, .peerHangup], handler: self)
+            }
         } catch {
             log.alert("\(error) while accepting new connection, client: \(clientAddress)")
             close()
