@@ -32,10 +32,6 @@ public struct FieldNameSet: Sendable, ExpressibleByArrayLiteral {
 
     public init(strings: [String]) { self.init(strings.map { Array($0.utf8) }) }
 
-    public var isEmpty: Bool { entries.isEmpty }
-
-    public func union(_ other: FieldNameSet) -> FieldNameSet { FieldNameSet(names + other.names) }
-
     /// The names, lowercased.
     public var names: [[UInt8]] { entries.map { Array(storage[$0.start..<($0.start + $0.count)]) } }
 

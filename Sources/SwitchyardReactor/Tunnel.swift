@@ -38,8 +38,8 @@ public final class Tunnel: EventHandler {
     private var upstreamFD: OwnedFD?
     private let client: Int32
     private let upstream: Int32
-    private let flows: [TunnelFlow]
-    /// The same flows by name, for the per-event path: walking the array retains each.
+    /// The two flows by name (an array would be retained per element on every event). An
+    /// echo tunnel has one flow, `toUpstream`, from the client back to itself.
     private let toUpstream: TunnelFlow
     private let toClient: TunnelFlow?
     public private(set) var ended = false
@@ -64,7 +64,6 @@ public final class Tunnel: EventHandler {
         let toClient = TunnelFlow(source: u, destination: c, sourceSide: .upstream, destinationSide: .client, mode: mode)
         self.toUpstream = toUpstream
         self.toClient = toClient
-        self.flows = [toUpstream, toClient]
     }
 
     /// A loopback tunnel: every byte the client sends goes back to it.
@@ -80,15 +79,14 @@ public final class Tunnel: EventHandler {
         let echo = TunnelFlow(source: c, destination: c, sourceSide: .client, destinationSide: .client, mode: mode)
         self.toUpstream = echo
         self.toClient = nil
-        self.flows = [echo]
     }
 
     /// Bytes delivered to the upstream (from the client) and to the client.
-    public var bytesToUpstream: UInt64 { flows.count == 2 ? flows[0].bytes : 0 }
-    public var bytesToClient: UInt64 { flows.count == 2 ? flows[1].bytes : flows[0].bytes }
-    public var bytesInFlight: Int { flows.reduce(0) { $0 + $1.inFlight } }
+    public var bytesToUpstream: UInt64 { toClient == nil ? 0 : toUpstream.bytes }
+    public var bytesToClient: UInt64 { (toClient ?? toUpstream).bytes }
+    public var bytesInFlight: Int { toUpstream.inFlight + (toClient?.inFlight ?? 0) }
     /// Bytes that went through user space rather than a pipe (all of them in copy mode).
-    public var bytesCopied: UInt64 { flows.reduce(0) { $0 + $1.copiedBytes } }
+    public var bytesCopied: UInt64 { toUpstream.copiedBytes + (toClient?.copiedBytes ?? 0) }
     public var isSplice: Bool { mode == .splice }
 
     public func start(on loop: EventLoop) throws(SysError) {
@@ -185,7 +183,8 @@ public final class Tunnel: EventHandler {
         if ended { return }
         ended = true
         lostBytes = bytesInFlight
-        for flow in flows { flow.stop(pool: pool) }
+        toUpstream.stop(pool: pool)
+        toClient?.stop(pool: pool)
         loop.deregister(fd: client)
         if upstream != client { loop.deregister(fd: upstream) }
         clientFD = nil
