@@ -25,6 +25,9 @@ public struct ServerNameMatcher: Sendable {
     private var names = HostnameTable<Int>()
     private var regexes: [(regex: ConfigRegex, server: Int)] = []
     public let defaultServer: Int
+    /// Set when the address has one server and no regex names: every request goes to it
+    /// whatever its Host, so the host need not even be read.
+    public private(set) var onlyServer: Int?
 
     /// `servers` in config order, each with the names it declares.
     public init(servers: [(index: Int, names: [ServerName])], defaultServer: Int) {
@@ -39,6 +42,7 @@ public struct ServerNameMatcher: Sendable {
                 }
             }
         }
+        if servers.count == 1, servers[0].index == defaultServer, regexes.isEmpty { onlyServer = defaultServer }
     }
 
     /// `host` is the Host header (or the request line's authority) without its port. It is

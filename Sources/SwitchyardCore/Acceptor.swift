@@ -7,7 +7,9 @@ import SwitchyardReactor
 final class Acceptor: EventHandler, TimerHandler {
     var spec: ListenerSpec
     private var fd: OwnedFD?
-    private unowned let worker: Worker
+    /// The worker owns this object and outlives it. Unchecked: a checked `unowned` costs a
+    /// runtime call on every access, several per request.
+    private unowned(unsafe) let worker: Worker
     private let pauseTimer = LoopTimer()
     private var paused = false
     private var exhaustionLogged = false

@@ -145,7 +145,7 @@ public struct RuntimeSnapshot: Sendable {
             if let index = httpTargets[.upstream(upstream.name)] { httpByName[upstream.name.lowercased()] = index }
         }
         httpGroupIndex = httpByName
-        httpLevels = HTTPLevel.levels(for: config.http)
+        httpLevels = HTTPLevel.levels(for: config.http, targets: httpTargets)
         if let http = config.http {
             for (index, group) in http.listenGroups.enumerated() {
                 let address = try Self.resolve(group.address, what: "listen", at: group.options.location, wildcard: true)[0]

@@ -12,7 +12,9 @@ final class StreamSession: EventHandler, TimerHandler, TunnelDelegate, WorkerSes
         case closed
     }
 
-    private unowned let worker: Worker
+    /// The worker owns this object and outlives it. Unchecked: a checked `unowned` costs a
+    /// runtime call on every access, several per request.
+    private unowned(unsafe) let worker: Worker
     private let server: StreamServerRuntime
     private let facts: StreamConnectionFacts
     private var clientFD: OwnedFD?

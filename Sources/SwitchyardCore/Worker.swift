@@ -211,11 +211,6 @@ final class Worker {
         snapshot.httpGroupIndex[name.lowercased()].map { httpGroups[$0] }
     }
 
-    /// The upstream group a `proxy_pass` target names in the current snapshot.
-    func httpGroupIndex(_ target: HTTPUpstreamTarget) -> Int? {
-        snapshot.httpTargets[target]
-    }
-
     /// Formatted times for this second, shared by every request of this loop.
     func timeCache(_ now: Int64) -> TimeCache {
         times.update(seconds: TimeCache.now().seconds)

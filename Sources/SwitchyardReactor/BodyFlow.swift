@@ -59,9 +59,9 @@ public enum BodyFlowEnd: Sendable, Equatable {
 /// sent first, no byte after the body's end is consumed, and when the destination is slow
 /// the flow stops reading (backpressure), so memory stays at one ring per connection.
 public final class BodyFlow {
-    public let source: Transport
-    public let destination: Transport
-    public let ring: RingBuffer
+    public private(set) var source: Transport
+    public private(set) var destination: Transport
+    public private(set) var ring: RingBuffer
     private var framer: any BodyFramer
     private var transform: (any BodyTransform)?
     /// Transformed bytes not written yet.
@@ -91,6 +91,28 @@ public final class BodyFlow {
         self.transform = transform
     }
 
+    /// Starts the flow over for another body, keeping its buffers' capacity: a keep-alive
+    /// connection reuses one flow per direction instead of allocating one per request.
+    public func restart(source: Transport, ring: RingBuffer, destination: Transport, framer: any BodyFramer,
+                        transform: (any BodyTransform)? = nil) {
+        self.source = source
+        self.ring = ring
+        self.destination = destination
+        self.framer = framer
+        self.transform = transform
+        transformed.removeAll(keepingCapacity: true)
+        transformedOffset = 0
+        classified = 0
+        framed = false
+        sourceEOF = false
+        bytes = 0
+        lead.removeAll(keepingCapacity: true)
+        leadWritten = 0
+        wantsRead = false
+        wantsWrite = false
+        end = nil
+    }
+
     /// Bytes of body read but not yet written.
     public var inFlight: Int { classified }
 
@@ -98,6 +120,14 @@ public final class BodyFlow {
     /// there. Call before the first `pump`.
     public func lead(with bytes: [UInt8]) {
         lead = bytes
+        leadWritten = 0
+    }
+
+    /// `lead(with:)` for bytes built in place, into the flow's own reused buffer.
+    public func lead(building build: (inout [UInt8]) -> Void) {
+        lead.removeAll(keepingCapacity: true)
+        if lead.capacity < 1024 { lead.reserveCapacity(1024) }  // one allocation, not one per doubling
+        build(&lead)
         leadWritten = 0
     }
 

@@ -188,7 +188,8 @@ public final class EventLoop {
             handler.handle(fd: fd, readiness: Readiness(rawValue: event.events), loop: self)
         }
         for timer in timers.expired(now: now) {
-            timer.handler?.timerFired(timer, now: now)
+            // An earlier handler of this round may have disarmed it or armed it again.
+            if timer.deadline != 0 && timer.deadline <= now { TimerQueue.fire(timer, now: now) }
         }
         while !deferred.isEmpty {
             let work = deferred

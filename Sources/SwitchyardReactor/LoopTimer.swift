@@ -1,4 +1,4 @@
-/// Who is told when a timer expires. Held weakly, so a timer never keeps a closed session alive.
+/// Who is told when a timer expires. See `LoopTimer.handler` for how it is held.
 public protocol TimerHandler: AnyObject {
     func timerFired(_ timer: LoopTimer, now: Int64)
 }
@@ -9,7 +9,14 @@ public protocol TimerHandler: AnyObject {
 public final class LoopTimer {
     /// Absolute deadline in monotonic milliseconds; 0 when disarmed.
     public var deadline: Int64 = 0
-    public weak var handler: TimerHandler?
+    /// Not a weak reference: a weak one gives its target a side table, and then every retain
+    /// and release of that session (several per event) takes the runtime's slow path. The
+    /// timer holds its handler strongly only while armed (`armedHandler`), which is the only
+    /// time the handler is read: a session that forgets to disarm lives until the deadline,
+    /// is told, and is let go; a disarmed timer keeps nothing alive.
+    public unowned(unsafe) var handler: TimerHandler?
+    /// Set from `handler` while the timer is armed.
+    var armedHandler: TimerHandler?
     /// The key of this timer's newest entry in the queue, if any. Older entries are stale.
     var queuedKey: Int64?
 
@@ -40,6 +47,7 @@ public struct TimerQueue {
     /// files a new entry and leaves the old one to be dropped as stale.
     public mutating func arm(_ timer: LoopTimer, deadline: Int64) {
         timer.deadline = max(deadline, 1)
+        if timer.armedHandler == nil { timer.armedHandler = timer.handler }
         if let queued = timer.queuedKey, queued <= timer.deadline { return }
         push(Entry(key: timer.deadline, timer: timer))
         timer.queuedKey = timer.deadline
@@ -47,13 +55,15 @@ public struct TimerQueue {
 
     public func disarm(_ timer: LoopTimer) {
         timer.deadline = 0
+        timer.armedHandler = nil
     }
 
     /// The earliest key in the queue; it may belong to a timer that moved later, which only
     /// makes the loop wake early once.
     public var nextKey: Int64? { heap.first?.key }
 
-    /// Pops every entry due at `now` and returns the timers that really expired.
+    /// Pops every entry due at `now` and returns the timers that really expired, still armed
+    /// with their handlers: `fire` tells each one.
     public mutating func expired(now: Int64) -> [LoopTimer] {
         var fired: [LoopTimer] = []
         while let top = heap.first, top.key <= now {
@@ -61,16 +71,26 @@ public struct TimerQueue {
             let timer = entry.timer
             guard timer.queuedKey == entry.key else { continue }  // superseded by an earlier arm
             timer.queuedKey = nil
-            if timer.deadline == 0 { continue }
+            if timer.deadline == 0 {
+                timer.armedHandler = nil
+                continue
+            }
             if timer.deadline > now {
                 push(Entry(key: timer.deadline, timer: timer))
                 timer.queuedKey = timer.deadline
                 continue
             }
-            timer.deadline = 0
             fired.append(timer)
         }
         return fired
+    }
+
+    /// Disarms an expired timer and tells its handler, which may arm it again.
+    public static func fire(_ timer: LoopTimer, now: Int64) {
+        timer.deadline = 0
+        guard let handler = timer.armedHandler else { return }
+        timer.armedHandler = nil
+        handler.timerFired(timer, now: now)
     }
 
     private mutating func push(_ entry: Entry) {

@@ -68,7 +68,7 @@ struct LoadBalancerTests {
         await withTaskGroup(of: Void.self) { tasks in
             for _ in 0..<4 {
                 tasks.addTask {
-                    let balancer = UpstreamBalancer(group: group)
+                    var balancer = UpstreamBalancer(group: group)
                     for round in 0..<10_000 {
                         balancer.acquired(round % 3)
                         balancer.released(round % 3)

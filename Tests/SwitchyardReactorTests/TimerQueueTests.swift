@@ -54,14 +54,41 @@ struct TimerQueueTests {
         #expect(queue.count == 0)
     }
 
-    /// The handler is held weakly: a timer does not keep its session alive.
-    @Test func handlerIsWeak() {
+    /// A disarmed timer keeps nothing alive; an armed one keeps its handler until it fires
+    /// (then tells it) or is disarmed, so a forgotten timer never reaches a freed session.
+    @Test func handlerIsHeldOnlyWhileArmed() {
+        var queue = TimerQueue()
         let timer = LoopTimer()
+        weak var gone: Recorder?
         do {
             let recorder = Recorder()
+            gone = recorder
             timer.handler = recorder
-            #expect(timer.handler != nil)
         }
-        #expect(timer.handler == nil)
+        #expect(gone == nil)
+
+        weak var kept: Recorder?
+        do {
+            let recorder = Recorder()
+            kept = recorder
+            timer.handler = recorder
+            queue.arm(timer, deadline: 100)
+        }
+        #expect(kept != nil)
+        let due = queue.expired(now: 100)
+        #expect(due.count == 1)
+        TimerQueue.fire(timer, now: 100)
+        #expect(kept == nil)
+        #expect(!timer.isArmed)
+
+        weak var disarmed: Recorder?
+        do {
+            let recorder = Recorder()
+            disarmed = recorder
+            timer.handler = recorder
+            queue.arm(timer, deadline: 200)
+        }
+        queue.disarm(timer)
+        #expect(disarmed == nil)
     }
 }

@@ -5,16 +5,17 @@ import SwitchyardWire
 /// What the variables of one request can read: the client's head (copied out of the ring
 /// once, so it outlives the ring's reuse for the next request), the connection, the route
 /// taken, and what happened upstream. Built on the loop thread, read by the evaluator and the
-/// access log when the request ends.
+/// access log when the request ends. A connection's next request reuses it (`restart`), so
+/// keep-alive requests allocate neither the record nor the head's copy.
 final class HTTPExchangeRecord {
-    let headBytes: [UInt8]
-    let head: RequestHead
+    private(set) var headBytes: [UInt8]
+    private(set) var head: RequestHead
     let clientAddress: SocketAddress
     let serverAddress: SocketAddress
     let connectionNumber: UInt64
-    let connectionRequests: Int
-    let startedMs: Int64
-    let startedWall: (seconds: Int, milliseconds: Int)
+    private(set) var connectionRequests: Int
+    private(set) var startedMs: Int64
+    private(set) var startedWall: (seconds: Int, milliseconds: Int)
     /// `$uri`: the normalized path.
     var uri: String
     var serverName = ""
@@ -50,7 +51,7 @@ final class HTTPExchangeRecord {
     var status = 0
     var bytesSent: UInt64 = 0
     var bodyBytesSent: UInt64 = 0
-    var requestLength: UInt64
+    private(set) var requestLength: UInt64
     /// Map results already computed for this request (nginx caches non-volatile maps).
     var mapCache: [Int: [UInt8]] = [:]
 
@@ -66,6 +67,31 @@ final class HTTPExchangeRecord {
         self.startedMs = startedMs
         self.startedWall = TimeCache.now()
         self.requestLength = UInt64(headBytes.count)
+    }
+
+    /// Makes the record that of the connection's next request, copying its head in.
+    func restart(head: RequestHead, bytes: UnsafeRawBufferPointer, connectionRequests: Int, startedMs: Int64) {
+        headBytes.removeAll(keepingCapacity: true)
+        headBytes.append(contentsOf: bytes)
+        self.head = head
+        self.connectionRequests = connectionRequests
+        self.startedMs = startedMs
+        startedWall = TimeCache.now()
+        requestLength = UInt64(bytes.count)
+        uri = ""
+        serverName = ""
+        captures = nil
+        proxyHost = ""
+        upstreamAddress = ""
+        upstreamStatus = 0
+        upstreamConnectMs = nil
+        upstreamResponseMs = nil
+        earlierTries.removeAll(keepingCapacity: true)
+        status = 0
+        bytesSent = 0
+        bodyBytesSent = 0
+        mapCache.removeAll(keepingCapacity: true)
+        cachedHost = nil
     }
 
     func withHead<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {

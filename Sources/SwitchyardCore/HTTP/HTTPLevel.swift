@@ -14,21 +14,48 @@ final class HTTPLevel: Sendable {
     /// Boxed: binding an optional struct copies it, retaining every string inside, and a
     /// request reads it three times.
     let proxyPass: ProxyPassBox?
+    /// The upstream group a literal `proxy_pass` names, as an index into the worker's http
+    /// groups of the same snapshot: found once here, not hashed per request.
+    let upstreamGroup: Int?
     /// The location's pattern and whether it is a regex (for `alias`, proxy_pass URI
     /// replacement and `proxy_redirect default`); nil at server level.
     let pattern: String?
     let isRegex: Bool
+    /// The level's timeouts in loop milliseconds: Duration's components cost a few hundred
+    /// instructions per conversion, and a request needs several.
+    let timeouts: Timeouts
+
+    struct Timeouts: Sendable {
+        let proxyRead: Int64
+        let proxySend: Int64
+        let proxyConnect: Int64
+        let proxyNextUpstream: Int64
+        let clientBody: Int64
+        let keepalive: Int64
+
+        init(_ settings: HTTPSettings) {
+            proxyRead = settings.proxyReadTimeout.milliseconds
+            proxySend = settings.proxySendTimeout.milliseconds
+            proxyConnect = settings.proxyConnectTimeout.milliseconds
+            proxyNextUpstream = settings.proxyNextUpstreamTimeout.milliseconds
+            clientBody = settings.clientBodyTimeout.milliseconds
+            keepalive = settings.keepaliveTimeout.timeout.milliseconds
+        }
+    }
+
     /// `proxy_redirect default`: the proxy_pass URL and what replaces it in a Location field;
     /// nil when the location has no URI in proxy_pass or is a regex.
     let defaultRedirect: (from: [UInt8], to: [UInt8])?
 
-    init(server: HTTPServerConfig, location: LocationConfig?) {
+    init(server: HTTPServerConfig, location: LocationConfig?, targets: [HTTPUpstreamTarget: Int]) {
         settings = location?.settings ?? server.settings
         plan = ProxyHeaderPlan(settings)
+        timeouts = Timeouts(settings)
         serverName = Self.primaryName(server)
         returnAction = location.flatMap(\.returnAction)
         websocketEcho = location?.websocketEcho ?? false
         proxyPass = location?.proxyPass.map(ProxyPassBox.init)
+        upstreamGroup = location?.proxyPass.flatMap { targets[$0.target] }
         pattern = location?.pattern
         isRegex = location?.modifier.isRegex ?? false
         if let location, !isRegex, let proxyPass = location.proxyPass, let uri = proxyPass.uri {
@@ -44,9 +71,10 @@ final class HTTPLevel: Sendable {
     }
 
     /// Each server's level first, then one per location in the server's order.
-    static func levels(for http: HTTPConfig?) -> [[HTTPLevel]] {
+    static func levels(for http: HTTPConfig?, targets: [HTTPUpstreamTarget: Int]) -> [[HTTPLevel]] {
         (http?.servers ?? []).map { server in
-            [HTTPLevel(server: server, location: nil)] + server.locations.map { HTTPLevel(server: server, location: $0) }
+            [HTTPLevel(server: server, location: nil, targets: targets)]
+                + server.locations.map { HTTPLevel(server: server, location: $0, targets: targets) }
         }
     }
 

@@ -24,10 +24,17 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         case closed
     }
 
-    private unowned let worker: Worker
+    /// The worker owns this object and outlives it. Unchecked: a checked `unowned` costs a
+    /// runtime call on every access, several per request.
+    private unowned(unsafe) let worker: Worker
     private let snapshot: RuntimeSnapshot
     private let http: HTTPConfig
     private let listenGroup: Int
+    /// `ServerNameMatcher.onlyServer` of the listen address.
+    private let onlyServer: Int?
+    /// The worker's http upstream groups when the session started, which its snapshot's
+    /// indices (`HTTPLevel.upstreamGroup`) point into: a reload gives the worker new ones.
+    private let httpGroups: [UpstreamGroup]
     private let clientAddress: SocketAddress
     private let serverAddress: SocketAddress
     private var clientFD: OwnedFD?
@@ -41,6 +48,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     // The request in progress.
     private var record: HTTPExchangeRecord?
+    /// The last request's record, for the next one to reuse.
+    private var spareRecord: HTTPExchangeRecord?
     /// The server of the request in progress, and its level: the matched location, else the
     /// server itself, boxed at load (see `HTTPLevel`).
     private var serverIndex = 0
@@ -63,6 +72,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     private var clientDrained = false
     private var out = OutputBuffer()
     private var upstream: UpstreamLeg?
+    /// The last response body's flow, kept for the next response on this connection.
+    private var spareResponseFlow: BodyFlow?
     private var tried = TriedSet()
     /// What the upstream group's method chooses by, for every try of the request in progress.
     private var pick = PickContext()
@@ -77,6 +88,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         self.snapshot = snapshot
         self.http = http
         self.listenGroup = listenGroup
+        self.onlyServer = http.listenGroups[listenGroup].matcher.onlyServer
+        self.httpGroups = worker.httpGroups
         // Every http listen group belongs to a server, so the first server exists.
         self.level = snapshot.httpLevels[0][0]
         self.clientAddress = clientAddress
@@ -281,7 +294,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                     if body.wantsRead { clientInterest.insert(.readable) }
                     if body.wantsWrite { upstreamInterest.insert(.writable) }
                 }
-                if leg.response == nil {
+                if !leg.responded {
                     upstreamInterest.insert(.readable)
                     // While waiting for the answer, hear about the client leaving (EPOLLRDHUP).
                     if !clientFinSeen && (leg.requestBody == nil || leg.requestBody?.end != nil) {
@@ -323,15 +336,15 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         guard let leg = upstream else { return .nothing }
         if !out.isEmpty || leg.responseBody?.wantsWrite == true { return .clientSend }
         if !leg.requestOut.isEmpty || leg.requestBody?.wantsWrite == true { return .upstreamSend }
-        if let body = leg.requestBody, body.end == nil, body.wantsRead, leg.response == nil { return .clientBody }
+        if let body = leg.requestBody, body.end == nil, body.wantsRead, !leg.responded { return .clientBody }
         return .upstreamRead
     }
 
     private func timeoutMs(_ wait: Wait) -> Int64 {
         switch wait {
-        case .nothing, .upstreamRead: settings.proxyReadTimeout.milliseconds
-        case .clientBody: settings.clientBodyTimeout.milliseconds
-        case .upstreamSend: settings.proxySendTimeout.milliseconds
+        case .nothing, .upstreamRead: level.timeouts.proxyRead
+        case .clientBody: level.timeouts.clientBody
+        case .upstreamSend: level.timeouts.proxySend
         case .clientSend: 60_000  // nginx's send_timeout default
         }
     }
@@ -355,10 +368,12 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             clientRing.linearize()
             switch parser.parse(clientRing.readableRegion) {
             case .complete(let head, let length):
-                let bytes = Array(clientRing.readableRegion[0..<length])
+                requests += 1
+                let record = newRecord(head: head, bytes: UnsafeRawBufferPointer(rebasing: clientRing.readableRegion[0..<length]))
                 clientRing.didRead(length)
                 parser.reset()
-                begin(head: head, bytes: bytes)
+                self.record = record
+                begin(record)
                 return true
             case .invalid(let error):
                 log.info("client sent invalid request: \(error.reason), client: \(clientAddress)")
@@ -390,35 +405,41 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         return progressed
     }
 
-    private func begin(head: RequestHead, bytes: [UInt8]) {
-        requests += 1
-        let uri: String
+    /// The record of the request just read: the last request's, started over, when nothing
+    /// else holds it any more.
+    private func newRecord(head: RequestHead, bytes: UnsafeRawBufferPointer) -> HTTPExchangeRecord {
+        if isKnownUniquelyReferenced(&spareRecord), let spare = spareRecord {
+            spare.restart(head: head, bytes: bytes, connectionRequests: requests, startedMs: loop.now)
+            return spare
+        }
+        spareRecord = nil
+        return HTTPExchangeRecord(headBytes: Array(bytes), head: head, uri: "", clientAddress: clientAddress,
+                                  serverAddress: serverAddress, connectionNumber: connectionNumber,
+                                  connectionRequests: requests, startedMs: loop.now)
+    }
+
+    private func begin(_ record: HTTPExchangeRecord) {
+        let head = record.head
         do {
-            uri = try bytes.withUnsafeBytes { buffer throws(URIPath.Problem) in
+            record.uri = try record.headBytes.withUnsafeBytes { buffer throws(URIPath.Problem) in
                 try URIPath.normalize(buffer[head.path.range])
             }
         } catch {
-            record = HTTPExchangeRecord(headBytes: bytes, head: head, uri: "", clientAddress: clientAddress,
-                                        serverAddress: serverAddress, connectionNumber: connectionNumber,
-                                        connectionRequests: requests, startedMs: loop.now)
             log.info("client sent invalid request path, client: \(clientAddress)")
             localError(400, keepAlive: false)
             return
         }
-        let record = HTTPExchangeRecord(headBytes: bytes, head: head, uri: uri, clientAddress: clientAddress,
-                                        serverAddress: serverAddress, connectionNumber: connectionNumber,
-                                        connectionRequests: requests, startedMs: loop.now)
-        self.record = record
+        let uri = record.uri
         clientBodyPending = head.bodyFraming != .none
 
         // Server by Host, as nginx selects it.
-        let group = http.listenGroups[listenGroup]
-        let match = group.matcher.match(host: record.host)
+        let match = onlyServer.map { ServerNameMatcher.Match(server: $0) }
+            ?? http.listenGroups[listenGroup].matcher.match(host: record.host)
         serverIndex = match.server
         level = snapshot.httpLevels[serverIndex][0]
         record.serverName = level.serverName
         record.captures = match.captures
-        keepAlive = head.keepAlive && settings.keepaliveTimeout.timeout > .zero
+        keepAlive = head.keepAlive && level.timeouts.keepalive > 0
             && requests < settings.keepaliveRequests
 
         if let action = http.servers[serverIndex].returnAction {
@@ -435,7 +456,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         case .location(let index, let captures):
             level = snapshot.httpLevels[serverIndex][index + 1]
             if let captures { record.captures = captures }
-            keepAlive = head.keepAlive && settings.keepaliveTimeout.timeout > .zero
+            keepAlive = head.keepAlive && level.timeouts.keepalive > 0
                 && requests < settings.keepaliveRequests
             if settings.isInternal {
                 localError(404, keepAlive: keepAlive)
@@ -702,12 +723,12 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             }
             group = chosen
         } else {
-            guard let index = worker.httpGroupIndex(target), let proxyHost = level.proxyPass?.config.proxyHost else {
+            guard let index = level.upstreamGroup, let proxyHost = level.proxyPass?.config.proxyHost else {
                 localError(502, keepAlive: false)
                 return
             }
             record.proxyHost = proxyHost
-            group = worker.httpGroups[index]
+            group = httpGroups[index]
         }
         pick = Self.pickContext(for: group, record: record, evaluator: VariableEvaluator(http: http, record: record, nowMs: loop.now))
         tried.removeAll()
@@ -760,7 +781,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private func connectNext(_ group: UpstreamGroup) {
         guard let record else { return }
-        let deadline = settings.proxyNextUpstreamTimeout.milliseconds
+        let deadline = level.timeouts.proxyNextUpstream
         let outOfTime = deadline > 0 && loop.now - record.startedMs >= deadline
         guard triesLeft > 0, !outOfTime, let peer = group.balancer.next(now: loop.now, tried: tried, context: &pick) else {
             if tried.isEmptyFor(Array(group.spec.peers.indices)) {
@@ -781,13 +802,9 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     private func open(_ group: UpstreamGroup, peer: Int, reuse: Bool) {
         guard let record else { return }
         group.balancer.acquired(peer)
-        if reuse, let idle = group.pool?.take(peer: peer), let fd = idle.fd.take() {
-            let leg = UpstreamLeg(group: group, peer: peer, fd: fd, ringSize: 16384, now: loop.now)
+        if reuse, let leg = group.pool?.take(peer: peer) {
+            leg.startReusedExchange(now: loop.now)
             leg.holdsPeer = true
-            leg.reused = true
-            leg.priorRequests = idle.requests
-            leg.openedMs = idle.openedMs
-            leg.connected = true
             upstream = leg
             record.upstreamAddress = group.spec.peers[peer].addressText
             record.upstreamConnectMs = 0
@@ -826,7 +843,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                 phase = .exchanging
                 waiting = .nothing  // the exchange arms its own timer on the next pass
             } else {
-                loop.arm(timer, afterMs: settings.proxyConnectTimeout.milliseconds)
+                loop.arm(timer, afterMs: level.timeouts.proxyConnect)
             }
         } catch {
             upstreamFailed(error, timedOut: false)
@@ -856,10 +873,9 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             version: useHTTP11 ? .http1_1 : .http1_0,
             setFields: fields, passRequestHeaders: settings.proxyPassRequestHeaders,
             passRequestBody: settings.proxyPassRequestBody, setFieldNames: headerPlan.setFieldNames)
-        var head: [UInt8] = []
-        head.reserveCapacity(1024)  // one allocation, not one per doubling
-        record.withHead { RequestHeadBuilder.build(record.head, buffer: $0, plan: plan, into: &head) }
-        leg.requestOut.append(head)
+        leg.requestOut.append { out in
+            record.withHead { RequestHeadBuilder.build(record.head, buffer: $0, plan: plan, into: &out) }
+        }
         leg.requestBody = makeRequestBody(leg, record: record)
     }
 
@@ -884,18 +900,18 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             if !leg.requestOut.isEmpty {
                 if try leg.requestOut.flush(to: leg.transport) > 0 { progressed = true }
             }
-            if leg.requestOut.isEmpty && sendContinue && leg.response == nil {
+            if leg.requestOut.isEmpty && sendContinue && !leg.responded {
                 sendContinue = false
                 out.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                 progressed = true
             }
-            if leg.requestOut.isEmpty, let body = leg.requestBody, body.end == nil, !leg.answered || leg.response != nil {
+            if leg.requestOut.isEmpty, let body = leg.requestBody, body.end == nil, !leg.answered || leg.responded {
                 if try body.pump(sourceSide: .client, destinationSide: .upstream) > 0 { progressed = true }
                 if body.end != nil { clientBodyPending = false; progressed = true }
             }
         } catch let failure as BodyFlowFailure {
             if failure.side == .client {
-                if case .framing(_, let problem) = failure, let leg = upstream, leg.response == nil {
+                if case .framing(_, let problem) = failure, let leg = upstream, !leg.responded {
                     // A chunked body over client_max_body_size, or broken chunk framing: the
                     // upstream has not answered, so the client still gets a status.
                     let tooLarge = problem.description == ChunkedFramer.tooLarge
@@ -914,7 +930,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             upstreamFailed(error as? SysError, timedOut: false)
             return false
         }
-        if leg.response == nil {
+        if !leg.responded {
             switch readResponseHead(leg) {
             case .progressed: progressed = true
             case .waiting: break
@@ -966,13 +982,15 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     private func readResponseHead(_ leg: UpstreamLeg) -> HeadStep {
         guard let record else { return .failed }
         var progressed = false
-        while leg.response == nil {
+        while !leg.responded {
             if !leg.ring.isEmpty {
                 leg.ring.linearize()
                 switch leg.parser.parse(leg.ring.readableRegion) {
                 case .complete(let head, let length):
                     leg.parser.reset()
-                    let bytes = Array(leg.ring.readableRegion[0..<length])
+                    // The head is rebuilt from the ring itself, in this pass: consumed, its
+                    // bytes stay where they are until the next read into the ring.
+                    let bytes = UnsafeRawBufferPointer(rebasing: leg.ring.readableRegion[0..<length])
                     leg.ring.didRead(length)
                     if head.isInformational && !head.isSwitchingProtocols {
                         progressed = true  // 100 Continue and friends: ours went out already
@@ -1047,11 +1065,11 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
     }
 
-    private func acceptResponse(_ head: ResponseHead, bytes: [UInt8], leg: UpstreamLeg, record: HTTPExchangeRecord) {
+    private func acceptResponse(_ head: ResponseHead, bytes: UnsafeRawBufferPointer, leg: UpstreamLeg, record: HTTPExchangeRecord) {
         // The server answered: a success for failure accounting (a status that
         // proxy_next_upstream retries was counted as a failure before this point).
         leg.group.balancer.report(leg.peer, failed: false, now: loop.now)
-        leg.response = head
+        leg.responded = true
         leg.answered = true
         record.upstreamStatus = head.status
         record.status = head.status
@@ -1076,29 +1094,34 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         if settings.proxyRedirect == .default, let redirect = level.defaultRedirect {
             plan2.redirect = redirect
         }
-        var headOut: [UInt8] = []
-        headOut.reserveCapacity(1024)  // one allocation, not one per doubling
-        bytes.withUnsafeBytes { ResponseHeadBuilder.build(head, buffer: $0, plan: plan2, into: &headOut) }
-        defer {
-            // The head leaves with the first body bytes in one write when they are there
-            // (most small responses), else alone; a de-chunked body keeps the plain path.
-            if let body = leg.responseBody, !dechunk {
-                body.lead(with: headOut)
-            } else {
-                out.append(headOut)
-            }
-        }
         switch framing {
         case .none:
             leg.responseBody = nil
         case .contentLength(let length):
-            leg.responseBody = BodyFlow(source: leg.transport, ring: leg.ring, destination: client, framer: LengthFramer(length: UInt64(length)))
+            leg.responseBody = responseFlow(leg, framer: LengthFramer(length: UInt64(length)))
         case .chunked:
-            leg.responseBody = BodyFlow(source: leg.transport, ring: leg.ring, destination: client, framer: ChunkedFramer(),
-                                        transform: dechunk ? ChunkPayloadExtractor() : nil)
+            leg.responseBody = responseFlow(leg, framer: ChunkedFramer(), transform: dechunk ? ChunkPayloadExtractor() : nil)
         case .untilClose:
-            leg.responseBody = BodyFlow(source: leg.transport, ring: leg.ring, destination: client, framer: UntilCloseFramer())
+            leg.responseBody = responseFlow(leg, framer: UntilCloseFramer())
         }
+        // The head leaves with the first body bytes in one write when they are there (most
+        // small responses), else alone; a de-chunked body keeps the plain path.
+        if let body = leg.responseBody, !dechunk {
+            body.lead { ResponseHeadBuilder.build(head, buffer: bytes, plan: plan2, into: &$0) }
+        } else {
+            out.append { ResponseHeadBuilder.build(head, buffer: bytes, plan: plan2, into: &$0) }
+        }
+    }
+
+    /// The flow of a response body to the client: the one the last response on this client
+    /// connection used, when there was one, started over.
+    private func responseFlow(_ leg: UpstreamLeg, framer: any BodyFramer, transform: (any BodyTransform)? = nil) -> BodyFlow {
+        guard let flow = spareResponseFlow else {
+            return BodyFlow(source: leg.transport, ring: leg.ring, destination: client, framer: framer, transform: transform)
+        }
+        spareResponseFlow = nil
+        flow.restart(source: leg.transport, ring: leg.ring, destination: client, framer: framer, transform: transform)
+        return flow
     }
 
     /// A failure before any response byte reached the client: try the next peer when
@@ -1192,13 +1215,14 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             leg.holdsPeer = false
             leg.group.balancer.released(leg.peer)
         }
-        if leg.canReturnToPool, let pool = leg.group.pool, let fd = leg.fd.take() {
+        if let body = leg.responseBody, body.end == .complete { spareResponseFlow = body }
+        if leg.canReturnToPool, let pool = leg.group.pool {
             // The pool takes the registration over as it is (`put` transfers it).
-            pool.put(peer: leg.peer, fd: fd, requests: leg.priorRequests + 1, openedMs: leg.openedMs)
+            pool.put(leg)
         } else {
             loop.deregister(fd: leg.raw)
+            leg.fd = nil
         }
-        leg.fd = nil
         upstream = nil
     }
 
@@ -1216,20 +1240,18 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     /// The upstream agreed to switch protocols: the 101 goes to the client, then bytes either
     /// side sent early (already read into the rings) are written on, then the sockets belong
     /// to a splice tunnel.
-    private func beginUpgrade(_ head: ResponseHead, bytes: [UInt8], leg: UpstreamLeg, record: HTTPExchangeRecord) {
-        leg.response = head
+    private func beginUpgrade(_ head: ResponseHead, bytes: UnsafeRawBufferPointer, leg: UpstreamLeg, record: HTTPExchangeRecord) {
+        leg.responded = true
         leg.answered = true
         record.upstreamStatus = 101
         record.status = 101
         let plan = ClientResponsePlan(keepAlive: false, hidden: ClientResponsePlan.defaultHidden, added: [],
                                       date: worker.timeCache(loop.now).httpDate)
-        var headOut: [UInt8] = []
-        headOut.reserveCapacity(1024)  // one allocation, not one per doubling
-        bytes.withUnsafeBytes { ResponseHeadBuilder.build(head, buffer: $0, plan: plan, into: &headOut) }
-        out.append(headOut)
-        record.bytesSent += UInt64(headOut.count)
+        let before = out.pendingCount
+        out.append { ResponseHeadBuilder.build(head, buffer: bytes, plan: plan, into: &$0) }
+        record.bytesSent += UInt64(out.pendingCount - before)
         phase = .upgrading
-        loop.arm(timer, afterMs: settings.proxySendTimeout.milliseconds)
+        loop.arm(timer, afterMs: level.timeouts.proxySend)
     }
 
     private func upgrade() -> Bool {
@@ -1304,6 +1326,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
         staticBytes = nil
         dropUpstream()
+        spareRecord = record
         record = nil
         if !keepAlive || clientBodyPending {
             close()
@@ -1311,7 +1334,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         }
         phase = .readingHead
         clientDrained = true
-        loop.arm(timer, afterMs: settings.keepaliveTimeout.timeout.milliseconds)
+        loop.arm(timer, afterMs: level.timeouts.keepalive)
     }
 
     private func close() {

@@ -8,43 +8,11 @@ import SwitchyardReactor
 /// wakes it at once), when it has been idle for `keepalive_timeout`, or when it has served
 /// `keepalive_requests` or lived `keepalive_time`.
 final class IdleUpstreamPool {
-    /// A connection between two requests. It watches its own socket: any readiness while
-    /// idle is the peer closing (or sending what nobody asked for), and either way it goes.
-    final class Connection: EventHandler, TimerHandler {
-        let peer: Int
-        var fd: OwnedFD?
-        /// Requests already served on this connection.
-        let requests: Int
-        /// When the connection was opened (loop ms), for `keepalive_time`.
-        let openedMs: Int64
-        let timer = LoopTimer()
-        unowned let pool: IdleUpstreamPool
-
-        init(peer: Int, fd: consuming OwnedFD, requests: Int, openedMs: Int64, pool: IdleUpstreamPool) {
-            self.peer = peer
-            self.fd = .some(fd)
-            self.requests = requests
-            self.openedMs = openedMs
-            self.pool = pool
-            timer.handler = self
-        }
-
-        func handle(fd: Int32, readiness: Readiness, loop: EventLoop) {
-            var probe: UInt8 = 0
-            let peeked = withUnsafeMutableBytes(of: &probe) { try? Sys.peek(fd, $0) }
-            if case .wouldBlock = peeked { return }  // a spurious wakeup: still idle
-            pool.drop(self)
-        }
-
-        func timerFired(_ timer: LoopTimer, now: Int64) {
-            pool.drop(self)
-        }
-    }
-
     let settings: UpstreamKeepaliveConfig
-    private unowned let loop: EventLoop
+    /// The worker that owns the pool owns the loop too. Unchecked: see `HTTPSession.worker`.
+    private unowned(unsafe) let loop: EventLoop
     /// Oldest first: reuse takes from the end, eviction from the front.
-    private var idle: [Connection] = []
+    private var idle: [UpstreamLeg] = []
     /// Set when the group is replaced (reload) or the worker stops: connections given back
     /// afterwards are closed at once.
     private var closed = false
@@ -65,42 +33,49 @@ final class IdleUpstreamPool {
 
     /// The most recently used idle connection to `peer`, taken out of the pool; its new
     /// owner takes over its registration (`EventLoop.transfer`). nil when there is none.
-    func take(peer: Int) -> Connection? {
+    func take(peer: Int) -> UpstreamLeg? {
         guard let index = idle.lastIndex(where: { $0.peer == peer }) else { return nil }
-        let connection = idle.remove(at: index)
-        loop.disarm(connection.timer)
-        return connection
+        let leg = idle.remove(at: index)
+        loop.disarm(leg.idleTimer)
+        leg.idlePool = nil
+        return leg
     }
 
-    /// Keeps a connection whose exchange ended cleanly, unless it has served its requests or
-    /// its time. `requests` counts the one just finished.
-    func put(peer: Int, fd: consuming OwnedFD, requests: Int, openedMs: Int64) {
-        let now = loop.now
-        guard !closed, requests < settings.requests, now - openedMs < timeMs else {
-            loop.deregister(fd: fd.raw)
-            fd.close()
+    /// Keeps a leg whose exchange ended cleanly, unless its connection has served its
+    /// requests or its time; otherwise the connection is closed.
+    func put(_ leg: UpstreamLeg) {
+        guard let raw = leg.fd?.raw else { return }
+        guard !closed, leg.priorRequests + 1 < settings.requests, loop.now - leg.openedMs < timeMs else {
+            close(leg)
             return
         }
-        let connection = Connection(peer: peer, fd: fd, requests: requests, openedMs: openedMs, pool: self)
         // Readable is enough to hear the upstream close an idle connection (EOF reads as
         // readable), and it is what the last owner was waiting for, so the handover usually
         // costs no system call.
-        guard let raw = connection.fd?.raw else { return }
-        guard (try? loop.transfer(fd: raw, interest: .readable, to: connection)) != nil else {
-            loop.deregister(fd: raw)
-            return  // the connection and its descriptor go with it
+        guard (try? loop.transfer(fd: raw, interest: .readable, to: leg)) != nil else {
+            close(leg)
+            return
         }
         if idle.count >= settings.connections { drop(idle[0]) }
-        idle.append(connection)
-        loop.arm(connection.timer, afterMs: timeoutMs)
+        // The bodies' flows point at the last client's socket and ring: not kept alive idle.
+        leg.requestBody = nil
+        leg.responseBody = nil
+        leg.idlePool = self
+        idle.append(leg)
+        loop.arm(leg.idleTimer, afterMs: timeoutMs)
     }
 
-    fileprivate func drop(_ connection: Connection) {
-        guard let index = idle.firstIndex(where: { $0 === connection }) else { return }
+    func drop(_ leg: UpstreamLeg) {
+        guard let index = idle.firstIndex(where: { $0 === leg }) else { return }
         idle.remove(at: index)
-        loop.disarm(connection.timer)
-        if let raw = connection.fd?.raw { loop.deregister(fd: raw) }
-        connection.fd = nil
+        loop.disarm(leg.idleTimer)
+        leg.idlePool = nil
+        close(leg)
+    }
+
+    private func close(_ leg: UpstreamLeg) {
+        if let raw = leg.fd?.raw { loop.deregister(fd: raw) }
+        leg.fd = nil
     }
 
     /// Closes every idle connection and keeps none from now on.
@@ -112,6 +87,3 @@ final class IdleUpstreamPool {
 
 @available(*, unavailable)
 extension IdleUpstreamPool: Sendable {}
-
-@available(*, unavailable)
-extension IdleUpstreamPool.Connection: Sendable {}

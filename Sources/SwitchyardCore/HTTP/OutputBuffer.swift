@@ -19,6 +19,17 @@ struct OutputBuffer {
         }
     }
 
+    /// Lets `build` append in place, so a buffer reused from request to request keeps its
+    /// capacity instead of taking a new array each time.
+    mutating func append(building build: (inout [UInt8]) -> Void) {
+        if isEmpty {
+            bytes.removeAll(keepingCapacity: true)
+            offset = 0
+        }
+        if bytes.capacity < 1024 { bytes.reserveCapacity(1024) }  // one allocation, not one per doubling
+        build(&bytes)
+    }
+
     /// Writes what the socket takes. Returns the bytes written; `.wouldBlock` leaves the rest.
     mutating func flush(to transport: Transport) throws(SysError) -> Int {
         var written = 0

@@ -91,13 +91,14 @@ public struct UpstreamBalancer {
     /// A connection to `peer` is being opened: it counts for `least_conn`, `random two` and
     /// `max_conns` in every worker until `released`. Call it as soon as `next` chose the peer
     /// (as nginx counts from the choice), so a burst of connects does not all land on the
-    /// peer that looked idlest.
-    func acquired(_ peer: Int) {
+    /// peer that looked idlest. Mutating though it changes only shared counters: called on a
+    /// group's stored balancer, a non-mutating method gets a copy of the whole struct.
+    mutating func acquired(_ peer: Int) {
         group.load.acquire(peer)
     }
 
     /// The connection `acquired` counted is gone: its connect failed, or it ended.
-    func released(_ peer: Int) {
+    mutating func released(_ peer: Int) {
         group.load.release(peer)
     }
 
