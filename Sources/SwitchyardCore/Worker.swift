@@ -21,6 +21,7 @@ final class Worker {
     private(set) var httpGroups: [UpstreamGroup]
     private var connectionCounter: UInt64 = 0
     private var times = TimeCache()
+    private var timesCheckedMs: Int64 = -1
     private var accessLogFiles: [String: Int32] = [:]
     /// Logs named by `error_log` in servers and locations, by path and level, opened once.
     private var scopedLogs: [ErrorLogConfig: ErrorLog] = [:]
@@ -59,7 +60,7 @@ final class Worker {
         self.loop = loop
         self.snapshot = snapshot
         self.metrics = metrics
-        self.pipes = PipePool()
+        self.pipes = PipePool(loop: loop)
         self.groups = snapshot.upstreams.map { UpstreamGroup(spec: $0) }
         self.httpGroups = snapshot.httpUpstreams.map { UpstreamGroup(spec: $0, loop: loop) }
         self.sessionLimit = max(1, snapshot.config.workerConnections / 2)
@@ -211,10 +212,14 @@ final class Worker {
         snapshot.httpGroupIndex[name.lowercased()].map { httpGroups[$0] }
     }
 
-    /// Formatted times for this second, shared by every request of this loop.
-    func timeCache(_ now: Int64) -> TimeCache {
-        times.update(seconds: TimeCache.now().seconds)
-        return times
+    /// The Date header value for this second, shared by every request of this loop. The
+    /// wall clock is read once per loop wake-up (`now`, the loop's time, changes with it).
+    func httpDate(_ now: Int64) -> String {
+        if now != timesCheckedMs {
+            timesCheckedMs = now
+            times.update(seconds: TimeCache.now().seconds)
+        }
+        return times.httpDate
     }
 
     /// Writes one access log line per configured `access_log` of the request's location.

@@ -37,11 +37,11 @@ public enum Sys {
     }
 
     public static func read(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) throws(SysError) -> IOResult<Int> {
-        try call("recv") { Glibc.recv(fd, buffer.baseAddress, buffer.count, 0) }
+        try call("recv") { CSwitchyardShims_recv(fd, buffer.baseAddress, buffer.count, 0) }
     }
 
     public static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) throws(SysError) -> IOResult<Int> {
-        try call("send") { Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
+        try call("send") { CSwitchyardShims_send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
     }
 
     /// Two buffers in one `sendmsg`: a response head and the body bytes behind it leave in
@@ -55,7 +55,7 @@ public enum Sys {
                 var message = msghdr()
                 message.msg_iov = iov
                 message.msg_iovlen = 2
-                return try call("sendmsg") { Glibc.sendmsg(fd, &message, Int32(MSG_NOSIGNAL)) }
+                return try call("sendmsg") { CSwitchyardShims_sendmsg(fd, &message, Int32(MSG_NOSIGNAL)) }
             }
         }
     }
@@ -159,7 +159,7 @@ public enum Sys {
     }
 
     public static func epollWait(_ epfd: Int32, _ events: UnsafeMutableBufferPointer<epoll_event>, timeoutMs: Int32) throws(SysError) -> Int {
-        switch try call("epoll_wait", { epoll_wait(epfd, events.baseAddress, Int32(events.count), timeoutMs) }) {
+        switch try call("epoll_wait", { CSwitchyardShims_epoll_wait(epfd, events.baseAddress, Int32(events.count), timeoutMs) }) {
         case .value(let n): return Int(n)
         case .wouldBlock: return 0
         }

@@ -41,6 +41,10 @@ final class TunnelFlow {
     private(set) var copiedBytes: UInt64 = 0
     private(set) var wantsRead = true
     private(set) var wantsWrite = false
+    /// In the pool's list of flows keeping an empty pipe (`PipePool.keep`).
+    var kept = false
+    /// Moved bytes since the pool's last sweep.
+    var usedSinceSweep = false
 
     /// Bounds the work one readiness event may do, so one busy tunnel cannot starve the
     /// others on its loop; level-triggered epoll brings it back next round.
@@ -160,7 +164,7 @@ final class TunnelFlow {
                 return moved
             }
         }
-        if pipe?.queued ?? 0 == 0 { releasePipe(pool) }
+        if pipe?.queued ?? 0 == 0, !(pipe != nil && moved > 0 && pool.keep(self)) { releasePipe(pool) }
         wantsRead = !sourceEOF && (pipe?.queued ?? 0) == 0
         wantsWrite = (pipe?.queued ?? 0) > 0
         return moved
@@ -202,6 +206,12 @@ final class TunnelFlow {
         wantsRead = !sourceEOF && ring.writableCount > 0
         wantsWrite = !ring.isEmpty
         return moved
+    }
+
+    /// The pool's sweep found the flow idle: an empty pipe goes back (one still holding bytes
+    /// stays, and the flow asks to keep it again once it has drained).
+    func giveBackIdlePipe(_ pool: PipePool) {
+        if pipe?.queued ?? 0 == 0 { releasePipe(pool) }
     }
 
     private func releasePipe(_ pool: PipePool) {

@@ -65,6 +65,34 @@ struct TunnelTests {
         tunnel.abort("test over", loop: loop)
     }
 
+    /// A pool on a loop lets a flow keep its emptied pipe for the next message, and takes it
+    /// back once a sweep finds the flow idle.
+    @Test func keptPipeGoesBackWhenIdle() throws {
+        let loop = try makeLoop()
+        let pool = PipePool(loop: loop, sweepMs: 50)
+        let c = try LoopbackPair.make(), u = try LoopbackPair.make()
+        defer { Sys.close(c.outer); Sys.close(u.outer) }
+        let tunnel = Tunnel(client: OwnedFD(c.inner), upstream: OwnedFD(u.inner), mode: .splice, halfClose: true, pool: pool)
+        try tunnel.start(on: loop)
+        let message = pattern(128, seed: 3)
+        for _ in 0..<3 {
+            let (gotUp, gotDown) = exchange(loop: loop, client: c.outer, upstream: u.outer, toUpstream: message, toClient: message)
+            #expect(gotUp == message)
+            #expect(gotDown == message)
+        }
+        // Both directions moved bytes: each kept one pipe, taken once for all three messages.
+        #expect(pool.keptCount == 2)
+        #expect(pool.lent == 2)
+        #expect(pool.created == 2)
+        for _ in 0..<100 where pool.lent > 0 {
+            loop.runOnce(maxWaitMs: 10)
+        }
+        #expect(pool.lent == 0)
+        #expect(pool.keptCount == 0)
+        #expect(pool.idleCount == 2)
+        tunnel.abort("test over", loop: loop)
+    }
+
     /// With half-close on, the client's FIN reaches the upstream, whose reply still reaches
     /// the client; the tunnel completes once both directions ended.
     @Test func halfCloseKeepsTheOtherDirection() throws {

@@ -16,6 +16,10 @@
 // GNU-only calls. They are hidden behind _GNU_SOURCE, which a cSettings define cannot make
 // visible to Swift's import of this header, so they are defined in shims.c instead.
 ssize_t CSwitchyardShims_splice(int fdIn, int fdOut, size_t length, unsigned int flags);
+ssize_t CSwitchyardShims_recv(int fd, void *buffer, size_t length, int flags);
+ssize_t CSwitchyardShims_send(int fd, const void *buffer, size_t length, int flags);
+ssize_t CSwitchyardShims_sendmsg(int fd, const struct msghdr *message, int flags);
+int CSwitchyardShims_epoll_wait(int epfd, struct epoll_event *events, int maxEvents, int timeoutMs);
 int CSwitchyardShims_pipe2(int fds[2], int flags);
 int CSwitchyardShims_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 int CSwitchyardShims_setPipeSize(int fd, int size);

@@ -15,7 +15,6 @@ final class HTTPExchangeRecord {
     let connectionNumber: UInt64
     private(set) var connectionRequests: Int
     private(set) var startedMs: Int64
-    private(set) var startedWall: (seconds: Int, milliseconds: Int)
     /// `$uri`: the normalized path.
     var uri: String
     var serverName = ""
@@ -65,7 +64,6 @@ final class HTTPExchangeRecord {
         self.connectionNumber = connectionNumber
         self.connectionRequests = connectionRequests
         self.startedMs = startedMs
-        self.startedWall = TimeCache.now()
         self.requestLength = UInt64(headBytes.count)
     }
 
@@ -76,7 +74,6 @@ final class HTTPExchangeRecord {
         self.head = head
         self.connectionRequests = connectionRequests
         self.startedMs = startedMs
-        startedWall = TimeCache.now()
         requestLength = UInt64(bytes.count)
         uri = ""
         serverName = ""

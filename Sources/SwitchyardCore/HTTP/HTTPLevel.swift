@@ -49,7 +49,13 @@ final class HTTPLevel: Sendable {
 
     init(server: HTTPServerConfig, location: LocationConfig?, targets: [HTTPUpstreamTarget: Int]) {
         settings = location?.settings ?? server.settings
-        plan = ProxyHeaderPlan(settings)
+        let literalHost: String?
+        if let proxyPass = location?.proxyPass, case .variable = proxyPass.target {
+            literalHost = nil
+        } else {
+            literalHost = location?.proxyPass?.proxyHost
+        }
+        plan = ProxyHeaderPlan(settings, proxyHost: literalHost)
         timeouts = Timeouts(settings)
         serverName = Self.primaryName(server)
         returnAction = location.flatMap(\.returnAction)

@@ -514,7 +514,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         var response: [UInt8] = []
         response.append(ascii: "HTTP/1.1 101 Switching Protocols\r\n")
         response.appendField("Server".utf8, "switchyard".utf8)
-        response.appendField("Date".utf8, worker.timeCache(loop.now).httpDate.utf8)
+        response.appendField("Date".utf8, worker.httpDate(loop.now).utf8)
         response.appendField("Upgrade".utf8, "websocket".utf8)
         response.appendField("Connection".utf8, "Upgrade".utf8)
         response.appendField("Sec-WebSocket-Accept".utf8, WebSocketHandshake.acceptValue(forKey: key).utf8)
@@ -653,7 +653,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         head.reserveCapacity(1024)  // one allocation, not one per doubling
         head.append(ascii: "HTTP/1.1 \(code) \(HTTPStatus.reason(code))\r\n")
         head.appendField("Server".utf8, "switchyard".utf8)
-        head.appendField("Date".utf8, worker.timeCache(loop.now).httpDate.utf8)
+        head.appendField("Date".utf8, worker.httpDate(loop.now).utf8)
         if let contentType, HTTPStatus.allowsBody(code) { head.appendField("Content-Type".utf8, contentType.utf8) }
         if HTTPStatus.allowsBody(code) { head.appendField("Content-Length".utf8, String(contentLength ?? body.count).utf8) }
         for field in extra { head.appendField(field.name, field.value) }
@@ -678,6 +678,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     /// `add_header` fields for a response with `status`, evaluated: all of them for the
     /// statuses nginx adds them to, only those marked `always` for the others.
     private func addedHeaders(status: Int, record: HTTPExchangeRecord) -> [(name: [UInt8], value: [UInt8])] {
+        if settings.addHeaders.isEmpty { return [] }
         let applies = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].contains(status)
         let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
         var fields: [(name: [UInt8], value: [UInt8])] = []
@@ -852,29 +853,45 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private var upstreamTimedOut = false
 
+    /// Kept from request to request (their capacity, that is): the evaluated
+    /// `proxy_set_header` fields and the request-target of the upstream request.
+    private var setFieldsScratch: [(name: [UInt8], value: [UInt8])] = []
+    private var targetScratch: [UInt8] = []
+
     private func buildUpstreamRequest(_ leg: UpstreamLeg) {
         guard let record, let proxyPass = level.proxyPass else { return }
         let prefix = level.isRegex ? nil : level.pattern
-        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
-        let headerPlan = self.headerPlan
-        var fields: [(name: [UInt8], value: [UInt8])] = []
-        fields.reserveCapacity(headerPlan.setFields.count)
+        let headerPlan = level.plan
+        setFieldsScratch.removeAll(keepingCapacity: true)
+        var evaluator: VariableEvaluator?  // most levels' values are all literal
         for field in headerPlan.setFields {
-            fields.append((field.name, field.literal ?? evaluator.evaluate(field.value)))
+            if let literal = field.literal {
+                setFieldsScratch.append((field.name, literal))
+            } else {
+                let values = evaluator ?? VariableEvaluator(http: http, record: record, nowMs: loop.now)
+                evaluator = values
+                setFieldsScratch.append((field.name, values.evaluate(field.value)))
+            }
         }
-        let connectionValue = headerPlan.connectionField.map { fields[$0].value } ?? []
+        targetScratch.removeAll(keepingCapacity: true)
+        if let dynamicURI {
+            targetScratch.append(contentsOf: dynamicURI.utf8)
+        } else {
+            ProxyPassURI.write(proxyPass: proxyPass.config, locationPrefix: prefix, record: record, into: &targetScratch)
+        }
+        let connectionValue = headerPlan.connectionField.map { setFieldsScratch[$0].value } ?? []
         let useHTTP11 = settings.proxyHTTPVersion == .http1_1 || record.head.isChunked
         // Reuse needs HTTP/1.1 and a Connection field that is empty (not sent) or keep-alive:
         // nginx's default `Connection: close` and an upgrade's `Connection: upgrade` end it.
         leg.reusable = leg.group.pool != nil && useHTTP11
             && (connectionValue.isEmpty || connectionValue.map { $0 | 0x20 } == Array("keep-alive".utf8))
         let plan = UpstreamRequestPlan(
-            uri: dynamicURI.map { Array($0.utf8) } ?? ProxyPassURI.target(proxyPass: proxyPass.config, locationPrefix: prefix, record: record),
-            version: useHTTP11 ? .http1_1 : .http1_0,
-            setFields: fields, passRequestHeaders: settings.proxyPassRequestHeaders,
+            uri: targetScratch, version: useHTTP11 ? .http1_1 : .http1_0,
+            setFields: setFieldsScratch, passRequestHeaders: settings.proxyPassRequestHeaders,
             passRequestBody: settings.proxyPassRequestBody, setFieldNames: headerPlan.setFieldNames)
-        leg.requestOut.append { out in
-            record.withHead { RequestHeadBuilder.build(record.head, buffer: $0, plan: plan, into: &out) }
+        let head = record.head
+        record.headBytes.withUnsafeBytes { buffer in
+            leg.requestOut.append { RequestHeadBuilder.build(head, buffer: buffer, plan: plan, into: &$0) }
         }
         leg.requestBody = makeRequestBody(leg, record: record)
     }
@@ -1086,7 +1103,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             added.append((Array("Set-Cookie".utf8), Array(value.utf8)))
         }
         let plan = ClientResponsePlan(keepAlive: keepAlive, hidden: hidden, added: added,
-                                      date: worker.timeCache(loop.now).httpDate)
+                                      date: worker.httpDate(loop.now))
         var plan2 = plan
         plan2.dechunked = dechunk
         plan2.keepAliveHeaderSeconds = settings.keepaliveTimeout.headerTimeout?.components.seconds
@@ -1246,7 +1263,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         record.upstreamStatus = 101
         record.status = 101
         let plan = ClientResponsePlan(keepAlive: false, hidden: ClientResponsePlan.defaultHidden, added: [],
-                                      date: worker.timeCache(loop.now).httpDate)
+                                      date: worker.httpDate(loop.now))
         let before = out.pendingCount
         out.append { ResponseHeadBuilder.build(head, buffer: bytes, plan: plan, into: &$0) }
         record.bytesSent += UInt64(out.pendingCount - before)

@@ -9,7 +9,8 @@ struct ProxyHeaderPlan: Sendable {
         let name: [UInt8]
         let lowercasedName: [UInt8]
         let value: CompiledValue
-        /// The value's bytes when it holds no variable.
+        /// The value's bytes when it holds no variable, or none but `$proxy_host` of a
+        /// literal proxy_pass (nginx's default `Host $proxy_host`), which is fixed per level.
         let literal: [UInt8]?
     }
 
@@ -23,10 +24,11 @@ struct ProxyHeaderPlan: Sendable {
     /// `proxy_pass_header`.
     let hidden: FieldNameSet
 
-    init(_ settings: HTTPSettings) {
+    /// `proxyHost`: the host of the level's proxy_pass when it names it literally.
+    init(_ settings: HTTPSettings, proxyHost: String? = nil) {
         setFields = settings.proxyHeadersWithDefaults.map { field in
             SetField(name: Array(field.name.utf8), lowercasedName: ASCIIText.lowercased(field.name),
-                     value: field.value, literal: field.value.literalText.map { Array($0.utf8) })
+                     value: field.value, literal: Self.fixedText(field.value, proxyHost: proxyHost).map { Array($0.utf8) })
         }
         setFieldNames = FieldNameSet(setFields.map(\.lowercasedName))
         connectionField = setFields.firstIndex { $0.lowercasedName == Array("connection".utf8) }
@@ -34,5 +36,19 @@ struct ProxyHeaderPlan: Sendable {
         hidden = FieldNameSet(
             (ClientResponsePlan.defaultHidden.names + settings.proxyHideHeaders.map { ASCIIText.lowercased($0) })
                 .filter { !passed.contains($0) })
+    }
+
+    private static func fixedText(_ value: CompiledValue, proxyHost: String?) -> String? {
+        var text = ""
+        for part in value.parts {
+            switch part {
+            case .literal(let piece): text += piece
+            case .variable(.proxyHost):
+                guard let proxyHost else { return nil }
+                text += proxyHost
+            case .variable: return nil
+            }
+        }
+        return text
     }
 }

@@ -6,9 +6,22 @@ import SwitchyardConfig
 enum ProxyPassURI {
     /// `locationPrefix` is the matched prefix location's URI (nil for a regex location).
     static func target(proxyPass: ProxyPassConfig, locationPrefix: String?, record: HTTPExchangeRecord) -> [UInt8] {
+        var out: [UInt8] = []
+        write(proxyPass: proxyPass, locationPrefix: locationPrefix, record: record, into: &out)
+        return out
+    }
+
+    /// `target`, appended to a buffer the caller keeps from request to request.
+    static func write(proxyPass: ProxyPassConfig, locationPrefix: String?, record: HTTPExchangeRecord, into out: inout [UInt8]) {
         guard let replacement = proxyPass.uri else {
-            return record.withHead { Array($0[record.head.target.range]) }
+            let range = record.head.target.range
+            record.headBytes.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[range])) }
+            return
         }
+        out.append(contentsOf: uri(replacement: replacement, locationPrefix: locationPrefix, record: record))
+    }
+
+    private static func uri(replacement: String, locationPrefix: String?, record: HTTPExchangeRecord) -> [UInt8] {
         var path = replacement
         if let prefix = locationPrefix, record.uri.hasPrefix(prefix) {
             path += escape(String(record.uri.dropFirst(prefix.count)))
