@@ -1,3 +1,5 @@
+import Glibc
+
 /// Chooses the location for a request URI in nginx's order (`ngx_http_core_find_location`,
 /// https://nginx.org/en/docs/http/ngx_http_core_module.html#location):
 ///
@@ -13,7 +15,9 @@
 /// the URI plus `/`, the answer is a 301 to that URI (`.redirectAddingSlash`).
 ///
 /// Names compare byte for byte, as nginx does on Linux.
-public struct LocationMatcher: Sendable {
+/// A class, not a struct: requests reach it through their server's boxed level, and a struct
+/// read that way was copied per request with every table in it retained.
+public final class LocationMatcher: Sendable {
     public enum Match: Sendable, Hashable {
         /// An index into `HTTPServerConfig.locations`, with the groups of the last regex that
         /// matched on the way (nil when none did).
@@ -28,7 +32,8 @@ public struct LocationMatcher: Sendable {
     private struct Level: Sendable {
         var exact: [String: Int] = [:]
         /// Prefix and `^~` locations, longest first.
-        var prefixes: [(name: String, index: Int)] = []
+        /// Longest first, as bytes: compared with memcmp against the URI's UTF-8.
+        var prefixes: [(name: [UInt8], index: Int)] = []
         /// Exact and prefix locations that redirect when the slash is missing, by name.
         var slashRedirects: [String: Int] = [:]
         var regexes: [(regex: ConfigRegex, index: Int)] = []
@@ -43,15 +48,19 @@ public struct LocationMatcher: Sendable {
         case declined
     }
 
-    private var top = Level()
+    private let top: Level
     /// `nested[i]`: the locations inside location `i`.
-    private var nested: [Level] = []
-    private var noRegex: [Bool] = []
+    private let nested: [Level]
+    private let noRegex: [Bool]
+    /// Locations with nothing nested in them: most, and no search to make inside.
+    private let leaf: [Bool]
 
     /// `locations` flat, as `HTTPServerConfig.locations` holds them.
     public init(locations: [LocationConfig]) {
-        nested = Array(repeating: Level(), count: locations.count)
+        var top = Level()
+        var nested = Array(repeating: Level(), count: locations.count)
         noRegex = locations.map { $0.modifier == .prefixNoRegex }
+        leaf = locations.indices.map { index in !locations.contains { $0.parent == index } }
         for (index, location) in locations.enumerated() {
             if let parent = location.parent {
                 Self.add(location, index, to: &nested[parent])
@@ -59,6 +68,8 @@ public struct LocationMatcher: Sendable {
                 Self.add(location, index, to: &top)
             }
         }
+        self.top = top
+        self.nested = nested
     }
 
     private static func add(_ location: LocationConfig, _ index: Int, to level: inout Level) {
@@ -66,8 +77,8 @@ public struct LocationMatcher: Sendable {
         case .exact:
             level.exact[location.pattern] = level.exact[location.pattern] ?? index
         case .prefix, .prefixNoRegex:
-            level.prefixes.append((location.pattern, index))
-            level.prefixes.sort { $0.name.utf8.count > $1.name.utf8.count }
+            level.prefixes.append((Array(location.pattern.utf8), index))
+            level.prefixes.sort { $0.name.count > $1.name.count }
         case .regex, .regexCaseInsensitive:
             if let regex = location.regex { level.regexes.append((regex, index)) }
             return
@@ -94,17 +105,21 @@ public struct LocationMatcher: Sendable {
 
         var result = Found.declined
         var skipRegexes = false
-        let longest = level.prefixes.first { uri.utf8.starts(with: $0.name.utf8) }
-        if !level.slashRedirects.isEmpty, longest?.name != uri, let index = level.slashRedirects[uri + "/"] {
+        let longest = Self.longestPrefix(level.prefixes, of: uri)
+        if !level.slashRedirects.isEmpty, longest?.name.count != uri.utf8.count, let index = level.slashRedirects[uri + "/"] {
             return .redirect(index)
         }
         if let longest {
             skipRegexes = noRegex[longest.index]
-            switch find(in: nested[longest.index], uri: uri, captures: &captures) {
-            case .done(let index): return .done(index)
-            case .redirect(let index): return .redirect(index)
-            case .prefix(let index): result = .prefix(index)
-            case .declined: result = .prefix(longest.index)
+            if leaf[longest.index] {
+                result = .prefix(longest.index)
+            } else {
+                switch find(in: nested[longest.index], uri: uri, captures: &captures) {
+                case .done(let index): return .done(index)
+                case .redirect(let index): return .redirect(index)
+                case .prefix(let index): result = .prefix(index)
+                case .declined: result = .prefix(longest.index)
+                }
             }
         }
         guard !skipRegexes else { return result }
@@ -118,5 +133,19 @@ public struct LocationMatcher: Sendable {
             }
         }
         return result
+    }
+
+    private static func longestPrefix(_ prefixes: [(name: [UInt8], index: Int)], of uri: String) -> (name: [UInt8], index: Int)? {
+        if prefixes.isEmpty { return nil }
+        var uri = uri
+        return uri.withUTF8 { bytes in
+            for prefix in prefixes where prefix.name.count <= bytes.count {
+                let same = prefix.name.withUnsafeBufferPointer { name in
+                    name.isEmpty || memcmp(name.baseAddress!, bytes.baseAddress!, name.count) == 0
+                }
+                if same { return prefix }
+            }
+            return nil
+        }
     }
 }

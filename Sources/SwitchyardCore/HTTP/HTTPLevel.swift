@@ -8,9 +8,12 @@ final class HTTPLevel: Sendable {
     let plan: ProxyHeaderPlan
     /// The server's first exact name, `$server_name`.
     let serverName: String
-    /// What the location does; nil/false at server level.
+    /// The location's `return`, or at server level the server's.
     let returnAction: ReturnAction?
     let websocketEcho: Bool
+    /// The server's location matcher at server level; an empty one for a location. Not an
+    /// optional: reaching into an optional struct copies it, retaining all its tables.
+    let locationMatcher: LocationMatcher
     /// Boxed: binding an optional struct copies it, retaining every string inside, and a
     /// request reads it three times.
     let proxyPass: ProxyPassBox?
@@ -58,7 +61,8 @@ final class HTTPLevel: Sendable {
         plan = ProxyHeaderPlan(settings, proxyHost: literalHost)
         timeouts = Timeouts(settings)
         serverName = Self.primaryName(server)
-        returnAction = location.flatMap(\.returnAction)
+        returnAction = location == nil ? server.returnAction : location?.returnAction
+        locationMatcher = location == nil ? server.locationMatcher : LocationMatcher(locations: [])
         websocketEcho = location?.websocketEcho ?? false
         proxyPass = location?.proxyPass.map(ProxyPassBox.init)
         upstreamGroup = location?.proxyPass.flatMap { targets[$0.target] }

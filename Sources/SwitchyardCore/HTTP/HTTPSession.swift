@@ -436,17 +436,20 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         let match = onlyServer.map { ServerNameMatcher.Match(server: $0) }
             ?? http.listenGroups[listenGroup].matcher.match(host: record.host)
         serverIndex = match.server
-        level = snapshot.httpLevels[serverIndex][0]
+        let serverLevel = snapshot.httpLevels[serverIndex][0]
+        level = serverLevel
         record.serverName = level.serverName
         record.captures = match.captures
         keepAlive = head.keepAlive && level.timeouts.keepalive > 0
             && requests < settings.keepaliveRequests
 
-        if let action = http.servers[serverIndex].returnAction {
+        if let action = level.returnAction {
             returnResponse(action)
             return
         }
-        switch http.servers[serverIndex].locationMatcher.match(uri: uri) {
+        // Through the local: reached through the `level` property, the matcher is copied
+        // (the property could change during the call), with every table in it retained.
+        switch serverLevel.locationMatcher.match(uri: uri) {
         case .none:
             break
         case .redirectAddingSlash:
