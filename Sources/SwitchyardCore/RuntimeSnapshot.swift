@@ -116,7 +116,7 @@ public struct ListenerSpec: Sendable {
 
 /// The configuration with every address resolved, ready for loops: immutable and shared.
 /// A reload builds a new one; live sessions keep the one they started with.
-public struct RuntimeSnapshot: Sendable {
+public final class RuntimeSnapshot: Sendable {
     public let config: Configuration
     public let listeners: [ListenerSpec]
     public let streamServers: [StreamServerRuntime]
@@ -133,6 +133,14 @@ public struct RuntimeSnapshot: Sendable {
     /// Each http server's and location's settings and header lists, ready for requests:
     /// `[server][0]` is the server, `[server][i + 1]` its location `i`.
     let httpLevels: [[HTTPLevel]]
+    /// The http block, boxed: sessions reach it through one reference instead of holding a
+    /// copy of the struct (a retain and a release of every list in it per connection).
+    let httpBlock: HTTPBlock?
+
+    final class HTTPBlock: Sendable {
+        let config: HTTPConfig
+        init(_ config: HTTPConfig) { self.config = config }
+    }
 
     public init(config: Configuration) throws(ConfigError) {
         self.config = config
@@ -146,6 +154,7 @@ public struct RuntimeSnapshot: Sendable {
         }
         httpGroupIndex = httpByName
         httpLevels = HTTPLevel.levels(for: config.http, targets: httpTargets)
+        httpBlock = config.http.map(HTTPBlock.init)
         if let http = config.http {
             for (index, group) in http.listenGroups.enumerated() {
                 let address = try Self.resolve(group.address, what: "listen", at: group.options.location, wildcard: true)[0]

@@ -133,7 +133,7 @@ final class Worker {
     /// address's http servers, else a stream session for its stream server.
     private func startSession(_ client: consuming OwnedFD, from address: SocketAddress, on spec: ListenerSpec,
                               asHTTP: Bool, hello: ClientHelloInfo?, watched: Bool) {
-        if asHTTP, let listenGroup = spec.httpGroup, let http = snapshot.config.http {
+        if asHTTP, let listenGroup = spec.httpGroup, let http = snapshot.httpBlock {
             let session = HTTPSession(worker: self, client: client, clientAddress: address, serverAddress: spec.address,
                                       snapshot: snapshot, http: http, listenGroup: listenGroup,
                                       connectionNumber: connectionCounter &* 64 &+ UInt64(loop.handle.id))
@@ -225,9 +225,9 @@ final class Worker {
     /// Writes one access log line per configured `access_log` of the request's location.
     /// Takes the level's log list, not its whole settings: a settings value is a large struct
     /// whose copy retains every list in it, once per request.
-    func accessLog(_ record: HTTPExchangeRecord, to targets: [AccessLogConfig], http: HTTPConfig) {
+    func accessLog(_ record: HTTPExchangeRecord, to targets: [AccessLogConfig], maps: [MapConfig]) {
         guard !targets.isEmpty else { return }
-        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        let evaluator = VariableEvaluator(maps: maps, record: record, nowMs: loop.now)
         for target in targets {
             if let condition = target.condition {
                 let value = evaluator.evaluate(condition)

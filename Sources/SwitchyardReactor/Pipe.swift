@@ -46,7 +46,10 @@ public final class PipePool: TimerHandler {
 
     /// The loop that runs the sweep; nil keeps no pipe between messages.
     private unowned(unsafe) let loop: EventLoop?
+    /// Flows that kept a pipe, and ended ones not swept out yet.
     private var keepers: [TunnelFlow] = []
+    /// Of `keepers`, those not ended: what `keptLimit` counts.
+    private var liveKept = 0
     private let sweepTimer = LoopTimer()
     public static let keptLimit = 512
     private let sweepMs: Int64
@@ -59,8 +62,8 @@ public final class PipePool: TimerHandler {
         sweepTimer.handler = self
     }
 
-    /// Flows keeping an empty pipe now.
-    public var keptCount: Int { keepers.count }
+    /// Flows keeping a pipe now.
+    public var keptCount: Int { liveKept }
 
     /// Lets `flow`, whose pipe just emptied, keep it until a sweep finds the flow idle.
     /// False when it may not (no loop, or too many keep one already): it gives the pipe back.
@@ -69,7 +72,8 @@ public final class PipePool: TimerHandler {
             flow.usedSinceSweep = true
             return true
         }
-        guard let loop, keepers.count < Self.keptLimit else { return false }
+        guard let loop, liveKept < Self.keptLimit else { return false }
+        liveKept += 1
         flow.kept = true
         flow.usedSinceSweep = true
         keepers.append(flow)
@@ -77,13 +81,23 @@ public final class PipePool: TimerHandler {
         return true
     }
 
+    /// A kept flow ended (its pipe already went back): it no longer counts.
+    func keptFlowEnded(_ flow: TunnelFlow) {
+        liveKept -= 1
+    }
+
     public func timerFired(_ timer: LoopTimer, now: Int64) {
         keepers.removeAll { flow in
-            if flow.usedSinceSweep && !flow.done {
+            if flow.done {
+                flow.kept = false
+                return true
+            }
+            if flow.usedSinceSweep {
                 flow.usedSinceSweep = false
                 return false
             }
             flow.kept = false
+            liveKept -= 1
             flow.giveBackIdlePipe(self)
             return true
         }

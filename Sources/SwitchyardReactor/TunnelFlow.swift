@@ -92,18 +92,22 @@ final class TunnelFlow {
                     // The destination is already gone; the FIN has nowhere to go.
                 } catch { throw TunnelFailure(side: destinationSide, error: error) }
             }
-            done = true
-            wantsRead = false
-            wantsWrite = false
+            end(pool)
         }
         return moved
     }
 
     func stop(pool: PipePool) {
         releasePipe(pool)
+        end(pool)
+    }
+
+    private func end(_ pool: PipePool) {
+        if done { return }
         done = true
         wantsRead = false
         wantsWrite = false
+        if kept { pool.keptFlowEnded(self) }
     }
 
     private func pumpSplice(_ pool: PipePool) throws(TunnelFailure) -> Int {
@@ -164,7 +168,7 @@ final class TunnelFlow {
                 return moved
             }
         }
-        if pipe?.queued ?? 0 == 0, !(pipe != nil && moved > 0 && pool.keep(self)) { releasePipe(pool) }
+        if pipe?.queued ?? 0 == 0, !(pipe != nil && moved > 0 && !sourceEOF && pool.keep(self)) { releasePipe(pool) }
         wantsRead = !sourceEOF && (pipe?.queued ?? 0) == 0
         wantsWrite = (pipe?.queued ?? 0) > 0
         return moved

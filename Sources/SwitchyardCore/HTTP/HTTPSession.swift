@@ -28,7 +28,15 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     /// runtime call on every access, several per request.
     private unowned(unsafe) let worker: Worker
     private let snapshot: RuntimeSnapshot
-    private let http: HTTPConfig
+    /// The snapshot's http block, borrowed in place: a stored copy cost a retain and a
+    /// release of every list in it per connection.
+    private var http: HTTPConfig {
+        _read { yield httpBlock.config }
+    }
+    private let httpBlock: RuntimeSnapshot.HTTPBlock
+    /// The http block's maps, all a variable evaluator needs of it: passing the block itself
+    /// copied the whole struct per evaluator.
+    private let maps: [MapConfig]
     private let listenGroup: Int
     /// `ServerNameMatcher.onlyServer` of the listen address.
     private let onlyServer: Int?
@@ -83,11 +91,13 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     private var clientBodyPending = false
 
     init(worker: Worker, client: consuming OwnedFD, clientAddress: SocketAddress, serverAddress: SocketAddress,
-         snapshot: RuntimeSnapshot, http: HTTPConfig, listenGroup: Int, connectionNumber: UInt64) {
+         snapshot: RuntimeSnapshot, http httpBlock: RuntimeSnapshot.HTTPBlock, listenGroup: Int, connectionNumber: UInt64) {
         self.worker = worker
         self.snapshot = snapshot
-        self.http = http
         self.listenGroup = listenGroup
+        self.httpBlock = httpBlock
+        let http = httpBlock.config
+        self.maps = http.maps
         self.onlyServer = http.listenGroups[listenGroup].matcher.onlyServer
         self.httpGroups = worker.httpGroups
         // Every http listen group belongs to a server, so the first server exists.
@@ -532,7 +542,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private func handOffToEcho() {
         guard let record else { return }
-        worker.accessLog(record, to: settings.accessLogs, http: http)
+        worker.accessLog(record, to: settings.accessLogs, maps: maps)
         worker.metrics.bytesCopied.add(record.bytesSent, ordering: .relaxed)
         loop.deregister(fd: client.fd)
         loop.disarm(timer)
@@ -572,7 +582,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             localError(405, keepAlive: keepAlive)
             return
         }
-        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        let evaluator = VariableEvaluator(maps: maps, record: record, nowMs: loop.now)
         let since = record.fieldValues(Array("if-modified-since".utf8)).first.flatMap { HTTPDate.parse(record.text($0)) }
         let outcome = StaticFiles.open(
             root: settings.root, evaluator: evaluator, uri: record.uri, locationPrefix: level.pattern,
@@ -620,7 +630,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private func returnResponse(_ action: ReturnAction) {
         guard let record else { return }
-        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        let evaluator = VariableEvaluator(maps: maps, record: record, nowMs: loop.now)
         if action.isRedirect {
             redirect(action.code, to: action.text.map(evaluator.evaluateString) ?? "")
         } else if let text = action.text {
@@ -683,7 +693,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     private func addedHeaders(status: Int, record: HTTPExchangeRecord) -> [(name: [UInt8], value: [UInt8])] {
         if settings.addHeaders.isEmpty { return [] }
         let applies = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].contains(status)
-        let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+        let evaluator = VariableEvaluator(maps: maps, record: record, nowMs: loop.now)
         var fields: [(name: [UInt8], value: [UInt8])] = []
         for field in settings.addHeaders where field.always || applies {
             let value = evaluator.evaluate(field.value)
@@ -720,7 +730,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         let group: UpstreamGroup
         dynamicURI = nil
         if case .variable(let value) = target {
-            let evaluator = VariableEvaluator(http: http, record: record, nowMs: loop.now)
+            let evaluator = VariableEvaluator(maps: maps, record: record, nowMs: loop.now)
             guard let chosen = dynamicTarget(evaluator.evaluateString(value), source: value.source) else {
                 localError(502, keepAlive: false)
                 return
@@ -734,7 +744,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             record.proxyHost = proxyHost
             group = httpGroups[index]
         }
-        pick = Self.pickContext(for: group, record: record, evaluator: VariableEvaluator(http: http, record: record, nowMs: loop.now))
+        pick = Self.pickContext(for: group, record: record, evaluator: VariableEvaluator(maps: maps, record: record, nowMs: loop.now))
         tried.removeAll()
         let limit = settings.proxyNextUpstreamTries
         triesLeft = limit > 0 ? limit : group.spec.peers.count
@@ -871,7 +881,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             if let literal = field.literal {
                 setFieldsScratch.append((field.name, literal))
             } else {
-                let values = evaluator ?? VariableEvaluator(http: http, record: record, nowMs: loop.now)
+                let values = evaluator ?? VariableEvaluator(maps: maps, record: record, nowMs: loop.now)
                 evaluator = values
                 setFieldsScratch.append((field.name, values.evaluate(field.value)))
             }
@@ -1247,6 +1257,11 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     }
 
     private func context() -> String {
+        Self.context(record: record, client: clientAddress)
+    }
+
+    /// The end of an error line: client, server, request line and upstream, as nginx writes it.
+    private static func context(record: HTTPExchangeRecord?, client clientAddress: SocketAddress) -> String {
         var text = ", client: \(clientAddress), server: \(record?.serverName ?? "")"
         if let record {
             text += ", request: \"\(record.text(record.head.method)) \(record.text(record.head.target)) \(record.head.version)\""
@@ -1304,9 +1319,12 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private func handOffToTunnel(_ leg: UpstreamLeg) {
         guard let record else { return }
-        worker.accessLog(record, to: settings.accessLogs, http: http)
+        worker.accessLog(record, to: settings.accessLogs, maps: maps)
         worker.metrics.bytesCopied.add(record.bytesSent, ordering: .relaxed)
-        let description = context()
+        // Formatted only if a line is written: the addresses and request line cost more to
+        // format than the rest of a handshake's user-space work.
+        let clientAddress = self.clientAddress
+        let description = { Self.context(record: record, client: clientAddress) }
         loop.deregister(fd: client.fd)
         loop.deregister(fd: leg.raw)
         loop.disarm(timer)
@@ -1329,7 +1347,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         do {
             try upgraded.start()
         } catch {
-            log.alert("\(error) while starting the upgraded tunnel\(description)")
+            log.alert("\(error) while starting the upgraded tunnel\(description())")
             upgraded.abort("registration failed")
         }
     }
@@ -1338,7 +1356,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private func finishRequest() {
         if let record {
-            worker.accessLog(record, to: settings.accessLogs, http: http)
+            worker.accessLog(record, to: settings.accessLogs, maps: maps)
             // Everything but sendfile'd file bytes went through user space.
             var copied = record.bytesSent - (staticBytes ?? 0)
             if let body = upstream?.requestBody { copied += body.bytes }

@@ -16,14 +16,15 @@ final class UpgradedSession: WorkerSession, TunnelDelegate, TimerHandler {
     /// When a byte last came from / went to the upstream (monotonic ms), as the tunnel saw it.
     private var lastFromUpstream: Int64 { tunnel.lastToClientMs }
     private var lastToUpstream: Int64 { tunnel.lastToUpstreamMs }
-    private let context: String
+    /// The end of its log lines (client, server, request, upstream), made only when needed.
+    private let context: () -> String
     private let startedAt: Int64
     private var ended = false
     /// The upstream peer this connection counts against (`least_conn`, `max_conns`) until
     /// the tunnel ends: a WebSocket is a long-lived connection to its server.
     private let held: (group: UpstreamGroup, peer: Int)?
 
-    init(worker: Worker, tunnel: Tunnel, readTimeout: Duration, sendTimeout: Duration, context: String,
+    init(worker: Worker, tunnel: Tunnel, readTimeout: Duration, sendTimeout: Duration, context: @escaping () -> String,
          held: (group: UpstreamGroup, peer: Int)? = nil) {
         self.held = held
         self.worker = worker
@@ -57,7 +58,7 @@ final class UpgradedSession: WorkerSession, TunnelDelegate, TimerHandler {
         if worker.log.enabled(.info) {
             let seconds = Double(worker.loop.now - startedAt) / 1000
             worker.log.info("upgraded connection done: \(end), sent \(tunnel.bytesToUpstream), received \(tunnel.bytesToClient), "
-                + "lost \(tunnel.lostBytes), time \(seconds)s\(context)")
+                + "lost \(tunnel.lostBytes), time \(seconds)s\(context())")
         }
         worker.sessionEnded(self)
     }
@@ -68,7 +69,7 @@ final class UpgradedSession: WorkerSession, TunnelDelegate, TimerHandler {
             return
         }
         let which = now >= lastFromUpstream + readTimeoutMs ? "proxy_read_timeout" : "proxy_send_timeout"
-        worker.log.info("upstream timed out (110: Connection timed out) while proxying upgraded connection (\(which))\(context)")
+        worker.log.info("upstream timed out (110: Connection timed out) while proxying upgraded connection (\(which))\(context())")
         tunnel.abort(which, loop: worker.loop)
     }
 

@@ -14,7 +14,11 @@ struct VariableEvaluator {
     let nowMs: Int64
 
     init(http: borrowing HTTPConfig, record: HTTPExchangeRecord, nowMs: Int64) {
-        self.maps = http.maps
+        self.init(maps: http.maps, record: record, nowMs: nowMs)
+    }
+
+    init(maps: [MapConfig], record: HTTPExchangeRecord, nowMs: Int64) {
+        self.maps = maps
         self.record = record
         self.nowMs = nowMs
     }
