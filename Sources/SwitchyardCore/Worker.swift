@@ -20,6 +20,12 @@ final class Worker {
     private var sessions: [ObjectIdentifier: any WorkerSession] = [:]
     private(set) var httpGroups: [UpstreamGroup]
     private var connectionCounter: UInt64 = 0
+    /// Buffers an HTTP session fills and empties within one call while it builds an upstream
+    /// request head (the evaluated `proxy_set_header` fields, the request-target). Kept by
+    /// the loop, not per session, so a new connection's first request allocates none.
+    var upstreamFieldsScratch: [(name: [UInt8], value: [UInt8])] = []
+    var upstreamTargetScratch: [UInt8] = []
+
     private var times = TimeCache()
     private var timesCheckedMs: Int64 = -1
     private var accessLogFiles: [String: Int32] = [:]

@@ -19,8 +19,10 @@ public final class EventLoop {
     public var timers = TimerQueue()
     public var log: ErrorLog
     /// The object that runs on this loop (a worker), so jobs sent through the handle can
-    /// reach it without capturing anything that isn't Sendable.
-    public weak var owner: AnyObject?
+    /// reach it without capturing anything that isn't Sendable. The owner keeps itself
+    /// alive around `run()`, the only time jobs run. Not weak: a weak reference gives the
+    /// owner a side table, and every retain and release of it then takes the slow path.
+    public unowned(unsafe) var owner: AnyObject?
 
     private let epfd: OwnedFD
     private var registrations: [Registration] = []

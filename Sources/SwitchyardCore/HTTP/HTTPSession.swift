@@ -866,41 +866,36 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     private var upstreamTimedOut = false
 
-    /// Kept from request to request (their capacity, that is): the evaluated
-    /// `proxy_set_header` fields and the request-target of the upstream request.
-    private var setFieldsScratch: [(name: [UInt8], value: [UInt8])] = []
-    private var targetScratch: [UInt8] = []
-
     private func buildUpstreamRequest(_ leg: UpstreamLeg) {
         guard let record, let proxyPass = level.proxyPass else { return }
         let prefix = level.isRegex ? nil : level.pattern
         let headerPlan = level.plan
-        setFieldsScratch.removeAll(keepingCapacity: true)
+        worker.upstreamFieldsScratch.removeAll(keepingCapacity: true)
         var evaluator: VariableEvaluator?  // most levels' values are all literal
         for field in headerPlan.setFields {
             if let literal = field.literal {
-                setFieldsScratch.append((field.name, literal))
+                worker.upstreamFieldsScratch.append((field.name, literal))
             } else {
                 let values = evaluator ?? VariableEvaluator(maps: maps, record: record, nowMs: loop.now)
                 evaluator = values
-                setFieldsScratch.append((field.name, values.evaluate(field.value)))
+                worker.upstreamFieldsScratch.append((field.name, values.evaluate(field.value)))
             }
         }
-        targetScratch.removeAll(keepingCapacity: true)
+        worker.upstreamTargetScratch.removeAll(keepingCapacity: true)
         if let dynamicURI {
-            targetScratch.append(contentsOf: dynamicURI.utf8)
+            worker.upstreamTargetScratch.append(contentsOf: dynamicURI.utf8)
         } else {
-            ProxyPassURI.write(proxyPass: proxyPass.config, locationPrefix: prefix, record: record, into: &targetScratch)
+            ProxyPassURI.write(proxyPass: proxyPass.config, locationPrefix: prefix, record: record, into: &worker.upstreamTargetScratch)
         }
-        let connectionValue = headerPlan.connectionField.map { setFieldsScratch[$0].value } ?? []
+        let connectionValue = headerPlan.connectionField.map { worker.upstreamFieldsScratch[$0].value } ?? []
         let useHTTP11 = settings.proxyHTTPVersion == .http1_1 || record.head.isChunked
         // Reuse needs HTTP/1.1 and a Connection field that is empty (not sent) or keep-alive:
         // nginx's default `Connection: close` and an upgrade's `Connection: upgrade` end it.
         leg.reusable = leg.group.pool != nil && useHTTP11
             && (connectionValue.isEmpty || connectionValue.map { $0 | 0x20 } == Array("keep-alive".utf8))
         let plan = UpstreamRequestPlan(
-            uri: targetScratch, version: useHTTP11 ? .http1_1 : .http1_0,
-            setFields: setFieldsScratch, passRequestHeaders: settings.proxyPassRequestHeaders,
+            uri: worker.upstreamTargetScratch, version: useHTTP11 ? .http1_1 : .http1_0,
+            setFields: worker.upstreamFieldsScratch, passRequestHeaders: settings.proxyPassRequestHeaders,
             passRequestBody: settings.proxyPassRequestBody, setFieldNames: headerPlan.setFieldNames)
         let head = record.head
         record.headBytes.withUnsafeBytes { buffer in

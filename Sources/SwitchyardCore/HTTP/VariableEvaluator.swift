@@ -38,7 +38,24 @@ struct VariableEvaluator {
         for part in value.parts {
             switch part {
             case .literal(let text): out.append(contentsOf: text.utf8)
+            case .variable(.httpHeader(let name)): appendFields(named: name, to: &out)
             case .variable(let ref): out.append(contentsOf: self.value(of: ref))
+            }
+        }
+    }
+
+    /// `$http_NAME` written in place: every field of that name, joined as nginx joins them,
+    /// without the lists `value(of:)` builds on the way (three allocations).
+    private func appendFields(named name: String, to out: inout [UInt8]) {
+        let lowercased = Array(name.utf8)
+        let separator: StaticString = name == "cookie" ? "; " : ", "
+        let headers = record.head.headers
+        record.withHead { buffer in
+            var first = true
+            for field in headers where field.name.equalsCaseInsensitive(lowercased, in: buffer) {
+                if !first { separator.withUTF8Buffer { out.append(contentsOf: $0) } }
+                first = false
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[field.value.range]))
             }
         }
     }
