@@ -54,4 +54,65 @@ struct FieldNameSetTests {
         out.appendDecimal(UInt64.max)
         #expect(String(decoding: out, as: UTF8.self) == "\(UInt64.max)")
     }
+
+    /// Bytes of every value, not only letters, in names of every length the comparison
+    /// treats differently: a word, a half, a quarter, a byte, and words with a tail.
+    @Test func caseFoldAgreesWithLowercasing() {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz-0123456789_~@[`{".utf8)
+        for count in 1...20 {
+            let lowered = (0..<count).map { letters[($0 * 7 + count) % letters.count] }
+            for position in 0..<count {
+                for byte in UInt8.min...UInt8.max {
+                    var name = lowered
+                    name[position] = byte
+                    let expected = zip(name, lowered).allSatisfy { ASCIIText.lowercased($0) == $1 }
+                    let actual = name.withUnsafeBytes { name in
+                        lowered.withUnsafeBytes { CaseFold.equals(name.baseAddress!, lowercased: $0.baseAddress!, count: count) }
+                    }
+                    #expect(actual == expected, "count \(count), byte \(byte) at \(position)")
+                }
+            }
+        }
+    }
+
+    /// Names of bytes above ASCII are compared exactly, as lowercasing leaves them.
+    @Test func nonASCIINames() {
+        let name: [UInt8] = [0xC3, 0xA9, 0x2D, 0x61]
+        let set = FieldNameSet([name])
+        let upper: [UInt8] = [0xC3, 0xA9, 0x2D, 0x41]
+        let other: [UInt8] = [0xE3, 0xA9, 0x2D, 0x61]
+        #expect(name.withUnsafeBytes { set.contains(ByteRange(offset: 0, count: 4), in: $0) })
+        #expect(upper.withUnsafeBytes { set.contains(ByteRange(offset: 0, count: 4), in: $0) })
+        #expect(!other.withUnsafeBytes { set.contains(ByteRange(offset: 0, count: 4), in: $0) })
+    }
+
+    /// `isFixed` switches on lengths instead of reading `fixed`: the two must name the same fields.
+    @Test func isFixedMatchesTheList() {
+        func isFixed(_ text: String) -> Bool {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBytes { HopByHop.isFixed(ByteRange(offset: 0, count: bytes.count), in: $0) }
+        }
+        for name in HopByHop.fixed.map({ String(decoding: $0, as: UTF8.self) }) {
+            #expect(isFixed(name))
+            #expect(isFixed(name.uppercased()))
+            #expect(!isFixed(name + "s"))
+            #expect(!isFixed(String(name.dropLast()) + "_"))
+        }
+        for name in ["expect", "content-length", "host", "ta", "upgrades", "keep_alive", "trailers", ""] {
+            #expect(!isFixed(name))
+        }
+    }
+
+    @Test func cursorDecimals() {
+        for n: Int64 in [0, 7, 10, 99, 100, 999, 1000, 12_345, 9_999_999_999, Int64.max, -1, -42, Int64.min] {
+            var out: [UInt8] = Array("x".utf8)
+            out.appendHead(atMost: HeadBound.decimal) { $0.writeDecimal(n) }
+            #expect(String(decoding: out, as: UTF8.self) == "x\(n)")
+        }
+        for status in [100, 101, 200, 404, 599, 999, 99, 1000, 0, -7] {
+            var out: [UInt8] = []
+            out.appendHead(atMost: HeadBound.decimal) { $0.writeStatus(status) }
+            #expect(String(decoding: out, as: UTF8.self) == "\(status)")
+        }
+    }
 }
