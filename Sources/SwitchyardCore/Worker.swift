@@ -10,6 +10,8 @@ final class Worker {
     private(set) var snapshot: RuntimeSnapshot
     let metrics: Metrics
     let pipes: PipePool
+    /// Client and upstream rings, reused from connection to connection.
+    let rings = RingPool()
     private(set) var groups: [UpstreamGroup]
     /// How tunnels move bytes: `proxy_splice on` (the default) splices, off copies through
     /// a 16 KiB ring per direction (nginx's proxy_buffer_size default for streams).

@@ -9,10 +9,22 @@ public final class RingBuffer {
     private var tail = 0  // next byte to write (free-running)
 
     public init(capacity requested: Int) {
-        var capacity = 1
-        while capacity < max(requested, 16) { capacity <<= 1 }
+        let capacity = Self.capacity(for: requested)
         storage = .allocate(byteCount: capacity, alignment: 16)
         mask = capacity - 1
+    }
+
+    /// The power of two a ring asked for `requested` bytes gets.
+    public static func capacity(for requested: Int) -> Int {
+        var capacity = 1
+        while capacity < max(requested, 16) { capacity <<= 1 }
+        return capacity
+    }
+
+    /// Empties the ring (a pooled ring going to its next connection).
+    public func reset() {
+        head = 0
+        tail = 0
     }
 
     deinit {

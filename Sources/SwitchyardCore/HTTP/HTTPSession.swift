@@ -47,7 +47,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     private let serverAddress: SocketAddress
     private var clientFD: OwnedFD?
     private let client: SocketTransport
-    private let clientRing: RingBuffer
+    /// From the loop's pool; given back when the session ends (see `releaseRings`).
+    private var clientRing: RingBuffer
     private var parser: HTTPRequestHeadParser
     private var phase = Phase.readingHead
     private let timer = LoopTimer()
@@ -109,7 +110,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         self.connectionNumber = connectionNumber
         let buffers = http.settings.largeClientHeaderBuffers
         let headLimit = max(buffers.count * buffers.size, 1024)
-        self.clientRing = RingBuffer(capacity: headLimit)
+        self.clientRing = worker.rings.take(capacity: headLimit)
         self.parser = HTTPRequestHeadParser(limits: HeadLimits(
             maxStartLineLength: buffers.size, maxFieldLineLength: buffers.size,
             maxHeadLength: max(headLimit, buffers.size)))
@@ -844,7 +845,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
             return
         }
         try? Sys.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-        let leg = UpstreamLeg(group: group, peer: peer, fd: OwnedFD(fd), ringSize: 16384, now: loop.now)
+        let leg = UpstreamLeg(group: group, peer: peer, fd: OwnedFD(fd), ring: worker.rings.take(capacity: 16384), now: loop.now)
         leg.holdsPeer = true
         upstream = leg
         record.upstreamAddress = group.spec.peers[peer].addressText
@@ -1247,6 +1248,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         } else {
             loop.deregister(fd: leg.raw)
             leg.fd = nil
+            giveBack(&leg.ring)
         }
         upstream = nil
     }
@@ -1337,6 +1339,9 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         upstream = nil
         self.record = nil
         phase = .closed
+        // Both rings were drained before the hand-off; the tunnel splices, it needs neither.
+        giveBack(&leg.ring)
+        giveBack(&clientRing)
         worker.adopt(upgraded)
         worker.sessionEnded(self)
         do {
@@ -1378,7 +1383,15 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         dropUpstream()
         if let fd = clientFD?.raw { loop.deregister(fd: fd) }
         clientFD = nil
+        giveBack(&clientRing)
         worker.sessionEnded(self)
+    }
+
+    /// Returns a ring the session is done with to the loop's pool, when nothing else holds
+    /// it (a spare body flow may). Only for a session that has closed: it never touches the
+    /// ring again.
+    private func giveBack(_ ring: inout RingBuffer) {
+        if isKnownUniquelyReferenced(&ring) { worker.rings.give(ring) }
     }
 
     func abort(_ reason: String) {

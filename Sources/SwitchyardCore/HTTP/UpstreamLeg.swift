@@ -11,7 +11,9 @@ final class UpstreamLeg {
     let peer: Int
     var fd: OwnedFD?
     let transport: SocketTransport
-    let ring: RingBuffer
+    /// `var` so a leg that ends can see whether it holds the ring's only reference and give
+    /// it back to the loop's pool.
+    var ring: RingBuffer
     var parser: HTTPResponseHeadParser
     var requestOut = OutputBuffer()
     var requestBody: BodyFlow?
@@ -53,12 +55,12 @@ final class UpstreamLeg {
     /// outlives every leg of it.
     unowned(unsafe) var idlePool: IdleUpstreamPool?
 
-    init(group: UpstreamGroup, peer: Int, fd: consuming OwnedFD, ringSize: Int, now: Int64) {
+    init(group: UpstreamGroup, peer: Int, fd: consuming OwnedFD, ring: RingBuffer, now: Int64) {
         self.group = group
         self.peer = peer
         self.transport = SocketTransport(fd: fd.raw)
         self.fd = .some(fd)
-        self.ring = RingBuffer(capacity: ringSize)
+        self.ring = ring
         self.parser = HTTPResponseHeadParser()
         self.connectStartedMs = now
         self.openedMs = now
