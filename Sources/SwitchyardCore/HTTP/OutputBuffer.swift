@@ -22,7 +22,7 @@ struct OutputBuffer {
     /// Lets `build` append in place, so a buffer reused from request to request keeps its
     /// capacity instead of taking a new array each time.
     mutating func append(building build: (inout [UInt8]) -> Void) {
-        if isEmpty {
+        if isEmpty && !bytes.isEmpty {
             bytes.removeAll(keepingCapacity: true)
             offset = 0
         }
@@ -48,10 +48,6 @@ struct OutputBuffer {
             guard case .value(let n) = result else { break }
             offset += n
             written += n
-        }
-        if isEmpty {
-            bytes.removeAll(keepingCapacity: true)
-            offset = 0
         }
         return written
     }
