@@ -22,6 +22,7 @@ enum ASCII {
     static let upperH: UInt8 = 0x48
     static let upperP: UInt8 = 0x50
     static let upperT: UInt8 = 0x54
+    static let delete: UInt8 = 0x7F
 
     /// `A`-`Z` folded to `a`-`z`; every other byte unchanged.
     @inline(__always)

@@ -42,12 +42,12 @@ public struct ByteRange: Hashable, Sendable {
 extension ByteRange {
     /// Whether the bytes equal `literal` exactly.
     public func equals(_ literal: StaticString, in buffer: UnsafeRawBufferPointer) -> Bool {
-        literal.withUTF8Buffer { equals(UnsafeRawBufferPointer($0), in: buffer, foldingCase: false) }
+        equals(literal, in: buffer, foldingCase: false)
     }
 
     /// Whether the bytes equal `literal`, ignoring ASCII case (field names, codings, options).
     public func equalsCaseInsensitive(_ literal: StaticString, in buffer: UnsafeRawBufferPointer) -> Bool {
-        literal.withUTF8Buffer { equals(UnsafeRawBufferPointer($0), in: buffer, foldingCase: true) }
+        equals(literal, in: buffer, foldingCase: true)
     }
 
     /// Whether the bytes equal `other`, ignoring ASCII case.
@@ -74,6 +74,17 @@ extension ByteRange {
     /// The bytes decoded as UTF-8 (invalid sequences repaired). Off the hot path.
     public func string(in buffer: UnsafeRawBufferPointer) -> String {
         String(decoding: buffer[range], as: UTF8.self)
+    }
+
+    /// Lengths first, and no closure: most compares are against literals of another length.
+    @inline(__always)
+    func equals(_ literal: StaticString, in buffer: UnsafeRawBufferPointer, foldingCase: Bool) -> Bool {
+        guard literal.hasPointerRepresentation else {
+            // A one-scalar literal; `utf8Start` would trap.
+            return literal.withUTF8Buffer { equals(UnsafeRawBufferPointer($0), in: buffer, foldingCase: foldingCase) }
+        }
+        guard literal.utf8CodeUnitCount == count else { return false }
+        return equals(UnsafeRawBufferPointer(start: literal.utf8Start, count: count), in: buffer, foldingCase: foldingCase)
     }
 
     @inline(__always)

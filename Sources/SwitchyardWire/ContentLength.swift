@@ -18,6 +18,24 @@ enum ContentLength {
         return .success(result)
     }
 
+    /// 1 to 18 digits as an `Int`, or nil: the common value, which `parse` would give back as
+    /// it is. Needs no overflow checks, as 10^18 - 1 < `Int.max`.
+    @inline(__always)
+    static func digits(_ range: ByteRange, in buffer: UnsafeRawBufferPointer) -> Int? {
+        guard range.count > 0, range.count <= 18 else { return nil }
+        var value = 0
+        // Wrapping arithmetic: the index stays within the range, the value below 10^18.
+        var index = range.offset
+        let end = range.end
+        while index < end {
+            let digit = buffer[index] &- ASCII.zero
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int(digit)
+            index &+= 1
+        }
+        return value
+    }
+
     /// `1*DIGIT` as a non-negative `Int`, or nil (empty, a non-digit, or overflow).
     static func decimal(_ range: ByteRange, in buffer: UnsafeRawBufferPointer) -> Int? {
         guard !range.isEmpty else { return nil }

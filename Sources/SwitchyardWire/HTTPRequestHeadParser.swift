@@ -19,54 +19,94 @@
 /// - identical duplicate Content-Lengths (`5` twice, or `5, 5`) are accepted as one.
 public struct HTTPRequestHeadParser {
     public let limits: HeadLimits
-    private var scanner: HeadScanner
-    private var requestLine: RequestLine?
+    private var scanner = HeadScanner()
+    /// Meaningful once `scanner.sawStartLine`.
+    private var requestLine = RequestLine()
     private var failure: HTTPParseError?
+    /// Whether a call since `init`, `reset()` or the last complete head may have left state
+    /// behind: callers reset after every head, and a parser that has just handed one out has
+    /// nothing to forget.
+    private var mayHoldState = false
 
     public init(limits: HeadLimits = HeadLimits()) {
         self.limits = limits
-        self.scanner = HeadScanner(role: .request, limits: limits)
     }
 
     /// Forgets any partial head or error.
     public mutating func reset() {
-        scanner = HeadScanner(role: .request, limits: limits)
-        requestLine = nil
+        guard mayHoldState else { return }
+        scanner = HeadScanner()
         failure = nil
+        mayHoldState = false
     }
 
     public mutating func parse(_ buffer: UnsafeRawBufferPointer) -> HeadParseResult<RequestHead> {
-        if let failure { return .invalid(failure) }
-        while true {
-            switch scanner.next(in: buffer) {
-            case .needMoreBytes:
-                return .needMoreBytes
-            case .invalid(let error):
-                return fail(error)
-            case .startLine(let line):
-                switch RequestLine.parse(buffer, line: line) {
-                case .failure(let error): return fail(error)
-                case .success(let parsed): requestLine = parsed
-                }
-            case .complete(let headLength):
-                guard let line = requestLine else { preconditionFailure("head complete before its request line") }
-                let facts = scanner.facts
-                if let error = facts.finish(version: line.version, role: .request) { return fail(error) }
-                let head = RequestHead(
-                    method: line.method, target: line.target, targetForm: line.parts.form,
-                    path: line.parts.path, query: line.parts.query, authority: line.parts.authority,
-                    version: line.version, headers: scanner.fields,
-                    contentLength: facts.contentLength, hasTransferEncoding: facts.hasTransferEncoding,
-                    isChunked: facts.isChunked, hasOtherTransferCodings: facts.hasOtherTransferCodings,
-                    host: facts.host, connection: facts.connection, upgrade: facts.upgrade,
-                    expectsContinue: facts.expectsContinue, isHEAD: line.method.equals("HEAD", in: buffer))
-                reset()
-                return .complete(head, headLength: headLength)
-            }
+        // Each case is built where it is returned, the scan's many exits having passed only
+        // the small `HeadProgress`.
+        switch advance(in: buffer) {
+        case .needMoreBytes:
+            return .needMoreBytes
+        case .invalid(let error):
+            return .invalid(error)
+        case .complete(let headLength):
+            return .complete(takeHead(), headLength: headLength)
         }
     }
 
-    private mutating func fail(_ error: HTTPParseError) -> HeadParseResult<RequestHead> {
+    @inline(__always)
+    private mutating func advance(in buffer: UnsafeRawBufferPointer) -> HeadProgress {
+        if let failure { return .invalid(failure) }
+        mayHoldState = true
+        if !scanner.sawStartLine, let progress = advanceThroughRequestLine(in: buffer) { return progress }
+        switch scanner.nextFields(in: buffer, role: .request, limits: limits) {
+        case .needMoreBytes:
+            return .needMoreBytes
+        case .invalid(let error):
+            return fail(error)
+        case .complete(let headLength):
+            if let error = scanner.facts.finish(version: requestLine.version, role: .request) { return fail(error) }
+            return .complete(headLength: headLength)
+        }
+    }
+
+    /// Nil once the request line is parsed. Apart from `advance`, whose field loop is hotter.
+    @inline(never)
+    private mutating func advanceThroughRequestLine(in buffer: UnsafeRawBufferPointer) -> HeadProgress? {
+        if let (start, limit) = scanner.unscannedStartLine(in: buffer, limits: limits),
+            let next = requestLine.parsePlain(buffer, from: start, limit: limit, maxLength: limits.maxStartLineLength) {
+            scanner.takeStartLine(endingBefore: next)
+            return nil
+        }
+        switch scanner.nextStartLine(in: buffer, role: .request, limits: limits) {
+        case .needMoreBytes:
+            return .needMoreBytes
+        case .invalid(let error):
+            return fail(error)
+        case .line(let line):
+            if let error = requestLine.parse(buffer, line: line) { return fail(error) }
+            return nil
+        }
+    }
+
+    /// The head `advance` has just completed; the parser is then ready for the next one.
+    @inline(__always)
+    private mutating func takeHead() -> RequestHead {
+        let line = requestLine
+        let facts = scanner.facts
+        let head = RequestHead(
+            method: line.method, target: line.target, targetForm: line.parts.form,
+            path: line.parts.path, query: line.parts.query, authority: line.parts.authority,
+            version: line.version, headers: scanner.takeFields(),
+            contentLength: facts.contentLength, hasTransferEncoding: facts.hasTransferEncoding,
+            isChunked: facts.isChunked, hasOtherTransferCodings: facts.hasOtherTransferCodings,
+            host: facts.host, connection: facts.connection, upgrade: facts.upgrade,
+            expectsContinue: facts.expectsContinue, isHEAD: line.isHEAD)
+        scanner.restart()
+        mayHoldState = false
+        return head
+    }
+
+    private mutating func fail(_ error: HTTPParseError) -> HeadProgress {
         failure = error
         return .invalid(error)
     }
@@ -80,36 +120,103 @@ extension HTTPRequestHeadParser: Sendable {}
 ///     request-line = method SP request-target SP HTTP-version
 ///     method       = token
 struct RequestLine: Hashable, Sendable {
-    var method: ByteRange
-    var target: ByteRange
-    var parts: RequestTarget
-    var version: HTTPVersion
+    var method = ByteRange.empty
+    var target = ByteRange.empty
+    var parts = RequestTarget(form: .origin, path: .empty, query: nil, authority: nil)
+    var version = HTTPVersion.http1_1
+    var isHEAD = false
 
-    static func parse(_ buffer: UnsafeRawBufferPointer, line: Range<Int>) -> Result<RequestLine, HTTPParseError> {
-        var index = line.lowerBound
+    /// The common shape read straight from the buffer, before the line's end is known: a
+    /// method other than CONNECT, a plain origin-form target (`RequestTarget.plainOriginForm`),
+    /// HTTP/1.x and the line end. Parses into `self` what `parse` would make of that line, and
+    /// returns the index after its line end, having looked at each byte once; nil for any
+    /// other shape (or too few bytes yet), which `parse` then takes in hand. `limit` is the
+    /// line's scan limit (`LineScanner.scanLimit`).
+    @inline(__always)
+    mutating func parsePlain(_ buffer: UnsafeRawBufferPointer, from start: Int, limit: Int, maxLength: Int) -> Int? {
+        let methodEnd: Int
+        let kind: MethodKind
+        if start + 4 <= limit, buffer.loadUnaligned(fromByteOffset: start, as: UInt32.self) == Self.getAndSpace {
+            methodEnd = start + 3
+            kind = .other
+        } else {
+            methodEnd = Token.end(in: buffer, from: start, to: limit)
+            guard methodEnd > start, methodEnd < limit, buffer[methodEnd] == ASCII.space else { return nil }
+            kind = MethodKind(ByteRange(start..<methodEnd), in: buffer)
+        }
+        let method = ByteRange(start..<methodEnd)
+        let targetStart = methodEnd + 1
+        guard kind != .connect, let (parts, targetEnd) = RequestTarget.plainOriginForm(buffer, from: targetStart, to: limit),
+            targetEnd < limit, buffer[targetEnd] == ASCII.space
+        else { return nil }
+        let versionEnd = targetEnd + 9
+        guard versionEnd < limit, let version = HTTPVersion.parse(buffer, at: targetEnd + 1, count: 8), version.major == 1,
+            let next = LineEnd.after(buffer, at: versionEnd, lineStart: start, limit: limit, maxLength: maxLength)
+        else { return nil }
+        self.method = method
+        self.target = ByteRange(targetStart..<targetEnd)
+        self.parts = parts
+        self.version = version
+        self.isHEAD = kind == .head
+        return next
+    }
+
+    /// `GET ` as a word loaded from memory: most requests start with it.
+    private static let getAndSpace = UInt32(littleEndian: 0x2054_4547)
+
+    /// Parses `line` into `self`, which is left in pieces on an error.
+    @inline(__always)
+    mutating func parse(_ buffer: UnsafeRawBufferPointer, line: Range<Int>) -> HTTPParseError? {
         let end = line.upperBound
-        while index < end, ByteClass.tchar.contains(byte: buffer[index]) { index += 1 }
-        guard index > line.lowerBound, index < end, buffer[index] == ASCII.space else { return .failure(.invalidMethod) }
-        let method = ByteRange(line.lowerBound..<index)
+        var index = Token.end(in: buffer, from: line.lowerBound, to: end)
+        guard index > line.lowerBound, index < end, buffer[index] == ASCII.space else { return .invalidMethod }
+        method = ByteRange(line.lowerBound..<index)
+        let kind = MethodKind(method, in: buffer)
+        isHEAD = kind == .head
 
         let targetStart = index + 1
         index = targetStart
-        while index < end, buffer[index] != ASCII.space { index += 1 }
-        let target = ByteRange(targetStart..<index)
-        let methodIsCONNECT = method.equals("CONNECT", in: buffer)
-        guard let parts = RequestTarget.parse(
-            target, in: buffer, methodIsCONNECT: methodIsCONNECT,
-            methodIsOPTIONS: method.equals("OPTIONS", in: buffer))
-        else { return .failure(.invalidRequestTarget) }
+        if kind != .connect, let (origin, targetEnd) = RequestTarget.plainOriginForm(buffer, from: targetStart, to: end) {
+            parts = origin
+            index = targetEnd
+        } else {
+            while index < end, buffer[index] != ASCII.space { index += 1 }
+            guard let general = RequestTarget.parse(
+                ByteRange(targetStart..<index), in: buffer, methodIsCONNECT: kind == .connect,
+                methodIsOPTIONS: kind == .options)
+            else { return .invalidRequestTarget }
+            parts = general
+        }
+        target = ByteRange(targetStart..<index)
         // "GET /" with nothing after the target is an HTTP/0.9 request.
-        guard index < end else { return .failure(.http09Request) }
+        guard index < end else { return .http09Request }
 
         let versionStart = index + 1
         guard let version = HTTPVersion.parse(buffer, at: versionStart, count: end - versionStart) else {
-            return .failure(.invalidVersion)
+            return .invalidVersion
         }
-        if version.major == 0 { return .failure(.invalidVersion) }
-        if version.major > 1 { return .failure(.unsupportedVersion) }
-        return .success(RequestLine(method: method, target: target, parts: parts, version: version))
+        if version.major == 0 { return .invalidVersion }
+        if version.major > 1 { return .unsupportedVersion }
+        self.version = version
+        return nil
+    }
+}
+
+/// The methods the request parser treats apart: HEAD (no response body), CONNECT and OPTIONS
+/// (their own target forms). Methods are case-sensitive (RFC 9110 §9.1).
+enum MethodKind {
+    case head
+    case connect
+    case options
+    case other
+
+    @inline(__always)
+    init(_ method: ByteRange, in buffer: UnsafeRawBufferPointer) {
+        switch method.count {
+        case 4 where method.equals("HEAD", in: buffer): self = .head
+        case 7 where method.equals("CONNECT", in: buffer): self = .connect
+        case 7 where method.equals("OPTIONS", in: buffer): self = .options
+        default: self = .other
+        }
     }
 }

@@ -11,51 +11,88 @@
 /// it may be missing (`HTTP/1.1 200` then CRLF), as nginx accepts; clients ignore the reason.
 public struct HTTPResponseHeadParser {
     public let limits: HeadLimits
-    private var scanner: HeadScanner
-    private var statusLine: StatusLine?
+    private var scanner = HeadScanner()
+    /// Meaningful once `scanner.sawStartLine`.
+    private var statusLine = StatusLine()
     private var failure: HTTPParseError?
+    /// As in `HTTPRequestHeadParser`: keeps the reset after every head nearly free.
+    private var mayHoldState = false
 
     public init(limits: HeadLimits = HeadLimits()) {
         self.limits = limits
-        self.scanner = HeadScanner(role: .response, limits: limits)
     }
 
     /// Forgets any partial head or error.
     public mutating func reset() {
-        scanner = HeadScanner(role: .response, limits: limits)
-        statusLine = nil
+        guard mayHoldState else { return }
+        scanner = HeadScanner()
         failure = nil
+        mayHoldState = false
     }
 
     public mutating func parse(_ buffer: UnsafeRawBufferPointer) -> HeadParseResult<ResponseHead> {
-        if let failure { return .invalid(failure) }
-        while true {
-            switch scanner.next(in: buffer) {
-            case .needMoreBytes:
-                return .needMoreBytes
-            case .invalid(let error):
-                return fail(error)
-            case .startLine(let line):
-                switch StatusLine.parse(buffer, line: line) {
-                case .failure(let error): return fail(error)
-                case .success(let parsed): statusLine = parsed
-                }
-            case .complete(let headLength):
-                guard let line = statusLine else { preconditionFailure("head complete before its status line") }
-                let facts = scanner.facts
-                if let error = facts.finish(version: line.version, role: .response) { return fail(error) }
-                let head = ResponseHead(
-                    version: line.version, status: line.status, reason: line.reason, headers: scanner.fields,
-                    contentLength: facts.contentLength, hasTransferEncoding: facts.hasTransferEncoding,
-                    isChunked: facts.isChunked, hasOtherTransferCodings: facts.hasOtherTransferCodings,
-                    connection: facts.connection, upgrade: facts.upgrade)
-                reset()
-                return .complete(head, headLength: headLength)
-            }
+        // As in `HTTPRequestHeadParser`: each case built where it is returned.
+        switch advance(in: buffer) {
+        case .needMoreBytes:
+            return .needMoreBytes
+        case .invalid(let error):
+            return .invalid(error)
+        case .complete(let headLength):
+            return .complete(takeHead(), headLength: headLength)
         }
     }
 
-    private mutating func fail(_ error: HTTPParseError) -> HeadParseResult<ResponseHead> {
+    @inline(__always)
+    private mutating func advance(in buffer: UnsafeRawBufferPointer) -> HeadProgress {
+        if let failure { return .invalid(failure) }
+        mayHoldState = true
+        if !scanner.sawStartLine, let progress = advanceThroughStatusLine(in: buffer) { return progress }
+        switch scanner.nextFields(in: buffer, role: .response, limits: limits) {
+        case .needMoreBytes:
+            return .needMoreBytes
+        case .invalid(let error):
+            return fail(error)
+        case .complete(let headLength):
+            if let error = scanner.facts.finish(version: statusLine.version, role: .response) { return fail(error) }
+            return .complete(headLength: headLength)
+        }
+    }
+
+    /// Nil once the status line is parsed. Apart from `advance`, whose field loop is hotter.
+    @inline(never)
+    private mutating func advanceThroughStatusLine(in buffer: UnsafeRawBufferPointer) -> HeadProgress? {
+        if let (start, limit) = scanner.unscannedStartLine(in: buffer, limits: limits),
+            let next = statusLine.parsePlain(buffer, from: start, limit: limit, maxLength: limits.maxStartLineLength) {
+            scanner.takeStartLine(endingBefore: next)
+            return nil
+        }
+        switch scanner.nextStartLine(in: buffer, role: .response, limits: limits) {
+        case .needMoreBytes:
+            return .needMoreBytes
+        case .invalid(let error):
+            return fail(error)
+        case .line(let line):
+            if let error = statusLine.parse(buffer, line: line) { return fail(error) }
+            return nil
+        }
+    }
+
+    /// The head `advance` has just completed; the parser is then ready for the next one.
+    @inline(__always)
+    private mutating func takeHead() -> ResponseHead {
+        let line = statusLine
+        let facts = scanner.facts
+        let head = ResponseHead(
+            version: line.version, status: line.status, reason: line.reason, headers: scanner.takeFields(),
+            contentLength: facts.contentLength, hasTransferEncoding: facts.hasTransferEncoding,
+            isChunked: facts.isChunked, hasOtherTransferCodings: facts.hasOtherTransferCodings,
+            connection: facts.connection, upgrade: facts.upgrade)
+        scanner.restart()
+        mayHoldState = false
+        return head
+    }
+
+    private mutating func fail(_ error: HTTPParseError) -> HeadProgress {
         failure = error
         return .invalid(error)
     }
@@ -70,34 +107,78 @@ extension HTTPResponseHeadParser: Sendable {}
 ///     status-code   = 3DIGIT
 ///     reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )
 struct StatusLine: Hashable, Sendable {
-    var version: HTTPVersion
-    var status: Int
-    var reason: ByteRange
+    var version = HTTPVersion.http1_1
+    var status = 0
+    var reason = ByteRange.empty
 
-    static func parse(_ buffer: UnsafeRawBufferPointer, line: Range<Int>) -> Result<StatusLine, HTTPParseError> {
+    /// The common shape read straight from the buffer, before the line's end is known:
+    /// HTTP/1.x, a status code of 100...599, a reason phrase or none, and the line end. Parses
+    /// into `self` what `parse` would make of that line and returns the index after its line
+    /// end, having looked at each byte once; nil for any other shape (or too few bytes yet),
+    /// which `parse` then takes in hand. `limit` is the line's scan limit.
+    @inline(__always)
+    mutating func parsePlain(_ buffer: UnsafeRawBufferPointer, from start: Int, limit: Int, maxLength: Int) -> Int? {
+        guard start + 12 < limit, buffer[start + 8] == ASCII.space,
+            let version = HTTPVersion.parse(buffer, at: start, count: 8), version.major == 1,
+            let status = Self.statusCode(buffer, at: start + 9)
+        else { return nil }
+        var index = start + 12
+        var reason = ByteRange(offset: index, count: 0)
+        if buffer[index] == ASCII.space {
+            let reasonStart = index + 1
+            index = reasonStart
+            while index < limit, ByteClass.reasonChar.contains(byte: buffer[index]) || ASCII.isWhitespace(buffer[index]) {
+                index += 1
+            }
+            reason = ByteRange(reasonStart..<index)
+        }
+        guard let next = LineEnd.after(buffer, at: index, lineStart: start, limit: limit, maxLength: maxLength) else {
+            return nil
+        }
+        self.version = version
+        self.status = status
+        self.reason = reason
+        return next
+    }
+
+    /// The three digits at `index` as a status code of 100...599, or nil.
+    @inline(__always)
+    private static func statusCode(_ buffer: UnsafeRawBufferPointer, at index: Int) -> Int? {
+        guard let hundreds = ASCII.decimalValue(buffer[index]), let tens = ASCII.decimalValue(buffer[index + 1]),
+            let ones = ASCII.decimalValue(buffer[index + 2])
+        else { return nil }
+        let status = hundreds * 100 + tens * 10 + ones
+        return (100...599).contains(status) ? status : nil
+    }
+
+    /// Parses `line` into `self`, which is left in pieces on an error.
+    @inline(__always)
+    mutating func parse(_ buffer: UnsafeRawBufferPointer, line: Range<Int>) -> HTTPParseError? {
         let start = line.lowerBound
-        guard line.count >= 12, buffer[start + 8] == ASCII.space else { return .failure(.invalidStatusLine) }
-        guard let version = HTTPVersion.parse(buffer, at: start, count: 8) else { return .failure(.invalidStatusLine) }
-        if version.major == 0 { return .failure(.invalidVersion) }
-        if version.major > 1 { return .failure(.unsupportedVersion) }
+        guard line.count >= 12, buffer[start + 8] == ASCII.space else { return .invalidStatusLine }
+        guard let version = HTTPVersion.parse(buffer, at: start, count: 8) else { return .invalidStatusLine }
+        if version.major == 0 { return .invalidVersion }
+        if version.major > 1 { return .unsupportedVersion }
+        self.version = version
 
         var status = 0
         for index in start + 9..<start + 12 {
-            guard let digit = ASCII.decimalValue(buffer[index]) else { return .failure(.invalidStatusLine) }
+            guard let digit = ASCII.decimalValue(buffer[index]) else { return .invalidStatusLine }
             status = status * 10 + digit
         }
-        guard (100...599).contains(status) else { return .failure(.invalidStatusCode) }
+        guard (100...599).contains(status) else { return .invalidStatusCode }
+        self.status = status
 
-        var reason = ByteRange(offset: line.upperBound, count: 0)
+        reason = ByteRange(offset: line.upperBound, count: 0)
         if line.count > 12 {
-            guard buffer[start + 12] == ASCII.space else { return .failure(.invalidStatusLine) }
+            guard buffer[start + 12] == ASCII.space else { return .invalidStatusLine }
             reason = ByteRange(start + 13..<line.upperBound)
             for index in reason.range {
                 let byte = buffer[index]
                 if ByteClass.reasonChar.contains(byte: byte) || ASCII.isWhitespace(byte) { continue }
-                return .failure(byte == ASCII.cr ? .bareCarriageReturn : .invalidStatusLine)
+                return byte == ASCII.cr ? .bareCarriageReturn : .invalidStatusLine
             }
         }
-        return .success(StatusLine(version: version, status: status, reason: reason))
+        return nil
     }
 }

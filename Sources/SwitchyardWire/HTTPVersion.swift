@@ -20,15 +20,21 @@ public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "HTTP/\(major).\(minor)" }
 
+    /// `HTTP/1.1` as `SWAR.load` reads it: nearly every message's version.
+    private static let http1_1Bytes: UInt64 = 0x312E_312F_5054_5448
+
     /// Parses exactly the 8 bytes `HTTP/d.d` at `offset`. Returns nil on any other shape.
+    @inline(__always)
     static func parse(_ buffer: UnsafeRawBufferPointer, at offset: Int, count: Int) -> HTTPVersion? {
-        guard count == 8,
-            buffer[offset] == ASCII.upperH, buffer[offset + 1] == ASCII.upperT,
-            buffer[offset + 2] == ASCII.upperT, buffer[offset + 3] == ASCII.upperP,
-            buffer[offset + 4] == ASCII.slash, buffer[offset + 6] == ASCII.dot,
-            let major = ASCII.decimalValue(buffer[offset + 5]),
-            let minor = ASCII.decimalValue(buffer[offset + 7])
-        else { return nil }
-        return HTTPVersion(major: UInt8(major), minor: UInt8(minor))
+        guard count == 8 else { return nil }
+        let word = SWAR.load(buffer, offset)
+        if word == http1_1Bytes { return .http1_1 }
+        // One compare for the six fixed bytes (`HTTP/`, `.`), then the two digits.
+        let fixedBytes: UInt64 = 0x00FF_00FF_FFFF_FFFF
+        let fixedShape: UInt64 = 0x002E_002F_5054_5448  // "HTTP/?.?", first byte lowest
+        let major = UInt8(truncatingIfNeeded: word &>> 40) &- ASCII.zero
+        let minor = UInt8(truncatingIfNeeded: word &>> 56) &- ASCII.zero
+        guard word & fixedBytes == fixedShape, major < 10, minor < 10 else { return nil }
+        return HTTPVersion(major: major, minor: minor)
     }
 }

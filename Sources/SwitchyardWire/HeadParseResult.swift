@@ -9,3 +9,11 @@ public enum HeadParseResult<Head: Hashable & Sendable>: Hashable, Sendable {
     /// to a client, or 502 to the client for an upstream's head).
     case invalid(HTTPParseError)
 }
+
+/// What a parser's scan says before the head, if complete, is built: `HeadParseResult` without
+/// the (large) head, so the scan's many exits pass a few bytes around, not the whole result.
+enum HeadProgress {
+    case needMoreBytes
+    case complete(headLength: Int)
+    case invalid(HTTPParseError)
+}

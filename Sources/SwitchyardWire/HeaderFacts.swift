@@ -23,27 +23,25 @@ struct HeaderFacts: Hashable, Sendable {
     var isChunked: Bool { hasTransferEncoding && lastCodingIsChunked && chunkedCount == 1 }
     var hasOtherTransferCodings: Bool { codingCount > chunkedCount }
 
-    /// Takes one field into account. Names are matched by length first, so the common fields
-    /// the proxy does not care about cost one switch.
+    /// Takes one field into account. A call per field, so callers make it only for a name
+    /// that `KnownFieldName.mayMatch`.
+    @inline(never)
     mutating func observe(_ field: HTTPHeaderField, in buffer: UnsafeRawBufferPointer, role: Role) -> HTTPParseError? {
-        let name = field.name
-        switch name.count {
-        case 4 where name.equalsCaseInsensitive("host", in: buffer):
+        guard let name = KnownFieldName(field.name, in: buffer) else { return nil }
+        let value = field.value
+        switch name {
+        case .host:
             guard role == .request else { return nil }
-            guard host == nil else { return .multipleHost }
-            for index in field.value.range where !ByteClass.hostChar.contains(byte: buffer[index]) {
-                return .invalidHost
-            }
-            host = field.value
-        case 6 where name.equalsCaseInsensitive("expect", in: buffer):
-            for element in FieldList(field.value, in: buffer) where element.equalsCaseInsensitive("100-continue", in: buffer) {
+            return observeHost(value, in: buffer)
+        case .expect:
+            for element in FieldList(value, in: buffer) where element.equalsCaseInsensitive("100-continue", in: buffer) {
                 expectsContinue = true
             }
-        case 7 where name.equalsCaseInsensitive("upgrade", in: buffer):
+        case .upgrade:
             // The first Upgrade line; a proxy that needs every protocol walks the fields.
-            if upgrade == nil { upgrade = field.value }
-        case 10 where name.equalsCaseInsensitive("connection", in: buffer):
-            for element in FieldList(field.value, in: buffer) {
+            if upgrade == nil { upgrade = value }
+        case .connection:
+            for element in FieldList(value, in: buffer) {
                 if element.equalsCaseInsensitive("close", in: buffer) {
                     connection.insert(.close)
                 } else if element.equalsCaseInsensitive("keep-alive", in: buffer) {
@@ -52,18 +50,25 @@ struct HeaderFacts: Hashable, Sendable {
                     connection.insert(.upgrade)
                 }
             }
-        case 14 where name.equalsCaseInsensitive("content-length", in: buffer):
-            switch ContentLength.parse(field.value, in: buffer) {
+        case .contentLength:
+            // Nearly every value is one plain number, which `ContentLength.parse` would accept
+            // as it is.
+            if let length = ContentLength.digits(value, in: buffer) {
+                if let earlier = contentLength, earlier != length { return .conflictingContentLength }
+                contentLength = length
+                return nil
+            }
+            switch ContentLength.parse(value, in: buffer) {
             case .failure(let error):
                 return error
             case .success(let length):
                 if let earlier = contentLength, earlier != length { return .conflictingContentLength }
                 contentLength = length
             }
-        case 17 where name.equalsCaseInsensitive("transfer-encoding", in: buffer):
+        case .transferEncoding:
             hasTransferEncoding = true
             var sawElement = false
-            for element in FieldList(field.value, in: buffer) {
+            for element in FieldList(value, in: buffer) {
                 sawElement = true
                 switch TransferCoding.parse(element, in: buffer) {
                 case .failure(let error):
@@ -75,13 +80,21 @@ struct HeaderFacts: Hashable, Sendable {
                 }
             }
             if !sawElement { return .invalidTransferEncoding }
-        default:
-            break
         }
         return nil
     }
 
+    /// The Host field of a request (a response's is no concern of the proxy's).
+    @inline(__always)
+    mutating func observeHost(_ value: ByteRange, in buffer: UnsafeRawBufferPointer) -> HTTPParseError? {
+        guard host == nil else { return .multipleHost }
+        guard ByteClass.hostChar.containsAll(buffer, value.range) else { return .invalidHost }
+        host = value
+        return nil
+    }
+
     /// The rules that need the whole head, in the order their errors are reported.
+    @inline(__always)
     func finish(version: HTTPVersion, role: Role) -> HTTPParseError? {
         if role == .request, version.isAtLeast1_1, host == nil { return .missingHost }
         if hasTransferEncoding {

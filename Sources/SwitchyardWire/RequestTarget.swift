@@ -62,6 +62,42 @@ struct RequestTarget: Hashable, Sendable {
         return absoluteForm(target, in: buffer)
     }
 
+    /// The common case in the pass that finds where the target ends (SP or `end`): an
+    /// origin-form target of `targetChar` bytes without `%`, which `parse` would accept and
+    /// split the same way unless the method is CONNECT. Nil means "ask `parse`", not "invalid".
+    @inline(__always)
+    static func plainOriginForm(
+        _ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int
+    ) -> (RequestTarget, end: Int)? {
+        guard start < end, buffer[start] == ASCII.slash else { return nil }
+        var index = plainRun(buffer, from: start &+ 1, to: end, alsoStoppingAt: ASCII.questionMark)
+        let path = ByteRange(start..<index)
+        var query: ByteRange?
+        if index < end, buffer[index] == ASCII.questionMark {
+            let queryStart = index &+ 1
+            // A query may hold more `?`; `%` already stops the run.
+            index = plainRun(buffer, from: queryStart, to: end, alsoStoppingAt: ASCII.percent)
+            query = ByteRange(queryStart..<index)
+        }
+        guard index == end || buffer[index] == ASCII.space else { return nil }
+        return (RequestTarget(form: .origin, path: path, query: query, authority: nil), index)
+    }
+
+    /// Where the run of `targetChar` bytes other than `%` and `stop` from `start` ends.
+    @inline(__always)
+    private static func plainRun(
+        _ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int, alsoStoppingAt stop: UInt8
+    ) -> Int {
+        var index = start
+        // Wrapping arithmetic: the index stays below `end`.
+        while index < end {
+            let byte = buffer[index]
+            guard ByteClass.targetChar.contains(byte: byte), byte != ASCII.percent, byte != stop else { break }
+            index &+= 1
+        }
+        return index
+    }
+
     /// Bytes RFC 3986 wants percent-encoded that real clients send raw anyway: browsers
     /// leave `{ } | ^ \` ` and UTF-8 unencoded in queries, and nginx accepts them. None of
     /// them can end the request line or a field (no space, no control byte), so accepting
