@@ -14,6 +14,22 @@ struct ContentLengthTests {
         #expect(parse("0042") == .success(42))
         #expect(parse("9223372036854775807") == .success(Int.max))
         #expect(parse("7, 7,7") == .success(7))
+        #expect(parse("999999999999999999") == .success(999_999_999_999_999_999))
+        #expect(parse("0000000000000000000000001") == .success(1))
+    }
+
+    /// The unchecked shortcut takes 1 to 18 digits and leaves the rest to `parse`.
+    @Test func digits() {
+        func digits(_ value: String) -> Int? {
+            let fixture = bytes(value)
+            return withBuffer(fixture) { ContentLength.digits(ByteRange(offset: 0, count: fixture.count), in: $0) }
+        }
+        #expect(digits("0") == 0)
+        #expect(digits("999999999999999999") == 999_999_999_999_999_999)
+        #expect(digits("1000000000000000000") == nil)
+        for bad in ["", " 1", "1 ", "1,1", "+1", "1/", "1:"] {
+            #expect(digits(bad) == nil, "\(bad)")
+        }
     }
 
     /// Signs, hex, exponents, inner spaces, empties and overflow are invalid; differing members conflict.

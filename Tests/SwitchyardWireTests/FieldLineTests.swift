@@ -35,3 +35,18 @@ struct FieldLineTests {
         #expect(parse(bytes("X: ") + [0x7F]) == .failure(.invalidHeaderValue))
     }
 }
+
+struct TokenTests {
+    /// The first byte that is no token byte ends the run, wherever it falls against the
+    /// four-byte steps; the end bounds the run.
+    @Test func endsAtTheFirstOtherByte() {
+        for length in 0...12 {
+            for stop in [":", " ", "(", "\u{7F}", "\u{80}"] {
+                let fixture = bytes(String(String(repeating: "a_1-", count: 3).prefix(length)) + stop + "bcd")
+                #expect(withBuffer(fixture) { Token.end(in: $0, from: 0, to: fixture.count) } == length)
+                #expect(withBuffer(fixture) { Token.end(in: $0, from: 0, to: length) } == length)
+            }
+        }
+        #expect(withBuffer(bytes("abcdefgh")) { Token.end(in: $0, from: 2, to: 6) } == 6)
+    }
+}

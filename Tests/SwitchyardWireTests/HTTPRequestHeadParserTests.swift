@@ -285,6 +285,13 @@ struct HTTPRequestHeadParserTests {
         "PUT /up HTTP/1.1\nHost: b\nTransfer-Encoding: gzip, chunked\nExpect: 100-continue\n\n5\r\nhello\r\n0\r\n\r\n",
         "GET /ws HTTP/1.1\r\nHost: c\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
         "GET / HTTP/1.0\r\nUser-Agent: x\r\n\r\n",
+        // Lines the parser reads straight from the buffer and lines it leaves to the line
+        // scanner (a TAB, obs-text, a bare LF, other methods and targets) side by side.
+        "POST /a/b?c=d&e=%20 HTTP/1.1\r\nHost: h.example:8080\r\nX_Name.1: \tv\tw \r\nX-Long: abcdefghijklmnopqrstuvwxyz0123456789\r\nContent-Length: 000012\r\n\r\nbody",
+        "HEAD /caf\u{e9}?{q}|^ HTTP/1.1\nHost: a\nX: caf\u{e9}\r\nConnection: close, Upgrade\nUpgrade: h2c\n\r\n",
+        "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
+        "GET http://example.com/x HTTP/1.1\r\nHost: example.com\r\n\r\n",
     ]
 
     /// Fed one byte more at a time (each call over a freshly copied buffer), the parser says
@@ -368,6 +375,47 @@ struct HTTPRequestHeadParserTests {
         let size = head.utf8.count
         #expect(parseRequest(head + "body", limits: HeadLimits(maxStartLineLength: 14, maxHeadLength: size)).head != nil)
         #expect(parseRequest(head + "body", limits: HeadLimits(maxStartLineLength: 14, maxHeadLength: size - 1)) == .invalid(.headerSectionTooLarge))
+    }
+
+    /// The limits hold to the byte for lines ended by CR LF and by a bare LF alike, whichever
+    /// way the parser reads them (whole, or a byte at a time).
+    @Test func lineLimitsAreExactForEveryLineEnd() {
+        for lineEnd in ["\r\n", "\n"] {
+            let request = "GET / HTTP/1.1" + lineEnd
+            let field = "Host: abcdefgh"  // 14 bytes
+            let head = request + field + lineEnd + lineEnd
+            for (maxField, fits) in [(14, true), (13, false)] {
+                let limits = HeadLimits(maxStartLineLength: 14, maxFieldLineLength: maxField)
+                let expected: HeadParseResult<RequestHead>? = fits ? nil : .invalid(.headerLineTooLong)
+                let oneShot = parseRequest(head, limits: limits)
+                if let expected { #expect(oneShot == expected, "\(lineEnd.debugDescription) \(maxField)") } else { #expect(oneShot.head != nil) }
+                var parser = HTTPRequestHeadParser(limits: limits)
+                let fixture = bytes(head)
+                var last = HeadParseResult<RequestHead>.needMoreBytes
+                for prefix in 1...fixture.count where last == .needMoreBytes {
+                    last = withBuffer(Array(fixture[..<prefix])) { parser.parse($0) }
+                }
+                #expect(last == oneShot, "\(lineEnd.debugDescription) \(maxField) byte by byte")
+            }
+            let tight = HeadLimits(maxStartLineLength: 13, maxFieldLineLength: 14)
+            #expect(parseRequest(head, limits: tight) == .invalid(.requestLineTooLong))
+            let size = bytes(head).count
+            #expect(parseRequest(head, limits: HeadLimits(maxStartLineLength: 14, maxHeadLength: size)).head != nil)
+            #expect(parseRequest(head, limits: HeadLimits(maxStartLineLength: 14, maxHeadLength: size - 1)) == .invalid(.headerSectionTooLarge))
+        }
+    }
+
+    /// `reset()` in the middle of a head forgets it; after a complete head it has nothing to forget.
+    @Test func resetForgetsAPartialHead() {
+        var parser = HTTPRequestHeadParser()
+        #expect(withBuffer(bytes("POST /a HTTP/1.1\r\nContent-Length: 5\r\nHo")) { parser.parse($0) } == .needMoreBytes)
+        parser.reset()
+        let next = bytes("GET /b HTTP/1.1\r\nHost: a\r\n\r\n")
+        let head = withBuffer(next) { parser.parse($0) }.head
+        #expect(head?.contentLength == nil)
+        #expect(text(head?.path, in: next) == "/b")
+        parser.reset()
+        #expect(withBuffer(next) { parser.parse($0) } == parseRequest(next))
     }
 
     /// Endless empty lines before a request are bounded by the head limit.

@@ -123,11 +123,22 @@ struct HTTPResponseHeadParserTests {
         #expect(parseResponse("HTTP/1.1 200 OKOK\r\n\r\n", limits: limits) == .invalid(.invalidStatusLine))
     }
 
+    /// The status line limit holds to the byte for CR LF and a bare LF alike.
+    @Test func statusLineLimitForEveryLineEnd() {
+        for lineEnd in ["\r\n", "\n"] {
+            let head = "HTTP/1.1 200 OKO" + lineEnd + lineEnd
+            #expect(parseResponse(head, limits: HeadLimits(maxStartLineLength: 16, maxHeadLength: 64)).head != nil)
+            #expect(parseResponse(head, limits: HeadLimits(maxStartLineLength: 15, maxHeadLength: 64)) == .invalid(.invalidStatusLine))
+        }
+    }
+
     static let splitFixtures = [
         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\u{81}\u{05}",
         "HTTP/1.0 404\nServer: x\n\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n0\r\n\r\n",
+        "HTTP/1.1 404 Not\tFound \u{e9}\r\nX: \tv\r\nContent-Length: 0000000000000000000000007\n\r\n",
+        "HTTP/1.1 204\nDate: Tue, 14 May 2024 09:21:07 GMT\r\n\n",
     ]
 
     /// Fed one byte more at a time, the parser waits until the head is complete, then matches the one-shot result.

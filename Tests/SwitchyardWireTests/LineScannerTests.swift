@@ -47,3 +47,27 @@ struct LineScannerTests {
         #expect(lines(bytes("ab\ncd\n"), headLimit: 5) == [.line(0..<2), .headTooLarge])
     }
 }
+
+struct LineEndTests {
+    private func after(_ text: String, at index: Int, lineStart: Int = 0, limit: Int? = nil, maxLength: Int = 100) -> Int? {
+        let fixture = bytes(text)
+        return withBuffer(fixture) {
+            LineEnd.after($0, at: index, lineStart: lineStart, limit: limit ?? fixture.count, maxLength: maxLength)
+        }
+    }
+
+    /// CR LF or LF at the index ends the line, as `LineScanner` would end it; anything else,
+    /// or a line end past the limit, is left to `LineScanner`.
+    @Test func judgesAsLineScannerWould() {
+        #expect(after("ab\r\ncd", at: 2) == 4)
+        #expect(after("ab\ncd", at: 2) == 3)
+        #expect(after("ab\rcd", at: 2) == nil)
+        #expect(after("ab\r", at: 2) == nil)
+        #expect(after("ab\r\n", at: 2, limit: 3) == nil)
+        #expect(after("ab\n", at: 2, limit: 2) == nil)
+        #expect(after("abc", at: 2) == nil)
+        // A bare LF may end a line one byte longer than CR LF could within the same limit.
+        #expect(after("abcd\n", at: 4, maxLength: 4) == 5)
+        #expect(after("abcde\n", at: 5, maxLength: 4) == nil)
+    }
+}
