@@ -1259,12 +1259,34 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
 
     /// The end of an error line: client, server, request line and upstream, as nginx writes it.
     private static func context(record: HTTPExchangeRecord?, client clientAddress: SocketAddress) -> String {
-        var text = ", client: \(clientAddress), server: \(record?.serverName ?? "")"
-        if let record {
-            text += ", request: \"\(record.text(record.head.method)) \(record.text(record.head.target)) \(record.head.version)\""
-            if !record.upstreamAddress.isEmpty { text += ", upstream: \"\(record.upstreamAddress)\"" }
+        guard let record else { return ", client: \(clientAddress), server: " }
+        return LogContext(record, client: clientAddress).text
+    }
+
+    /// What an error line about a request ends with, kept apart from the record so an
+    /// upgraded connection holds these few strings for its lifetime, not the whole record.
+    private struct LogContext {
+        let client: SocketAddress
+        let server: String
+        let method: String
+        let target: String
+        let version: SwitchyardWire.HTTPVersion
+        let upstream: String
+
+        init(_ record: HTTPExchangeRecord, client: SocketAddress) {
+            self.client = client
+            server = record.serverName
+            method = record.text(record.head.method)
+            target = record.text(record.head.target)
+            version = record.head.version
+            upstream = record.upstreamAddress
         }
-        return text
+
+        var text: String {
+            var text = ", client: \(client), server: \(server), request: \"\(method) \(target) \(version)\""
+            if !upstream.isEmpty { text += ", upstream: \"\(upstream)\"" }
+            return text
+        }
     }
 
     // MARK: upgrades
@@ -1320,8 +1342,8 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
         worker.metrics.bytesCopied.add(record.bytesSent, ordering: .relaxed)
         // Formatted only if a line is written: the addresses and request line cost more to
         // format than the rest of a handshake's user-space work.
-        let clientAddress = self.clientAddress
-        let description = { Self.context(record: record, client: clientAddress) }
+        let pieces = LogContext(record, client: clientAddress)
+        let description = { pieces.text }
         loop.deregister(fd: client.fd)
         loop.deregister(fd: leg.raw)
         loop.disarm(timer)
