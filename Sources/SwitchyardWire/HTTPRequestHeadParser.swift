@@ -19,14 +19,8 @@
 /// - identical duplicate Content-Lengths (`5` twice, or `5, 5`) are accepted as one.
 public struct HTTPRequestHeadParser {
     public let limits: HeadLimits
-    private var scanner = HeadScanner()
-    /// Meaningful once `scanner.sawStartLine`.
-    private var requestLine = RequestLine()
-    private var failure: HTTPParseError?
-    /// Whether a call since `init`, `reset()` or the last complete head may have left state
-    /// behind: callers reset after every head, and a parser that has just handed one out has
-    /// nothing to forget.
-    private var mayHoldState = false
+    /// The scanner, the start line and any failure, kept as the response parser keeps them.
+    private var state = HeadParserState(RequestLine())
 
     public init(limits: HeadLimits = HeadLimits()) {
         self.limits = limits
@@ -34,16 +28,13 @@ public struct HTTPRequestHeadParser {
 
     /// Forgets any partial head or error.
     public mutating func reset() {
-        guard mayHoldState else { return }
-        scanner = HeadScanner()
-        failure = nil
-        mayHoldState = false
+        state.reset()
     }
 
     public mutating func parse(_ buffer: UnsafeRawBufferPointer) -> HeadParseResult<RequestHead> {
         // Each case is built where it is returned, the scan's many exits having passed only
         // the small `HeadProgress`.
-        switch advance(in: buffer) {
+        switch state.advance(in: buffer, role: .request, limits: limits) {
         case .needMoreBytes:
             return .needMoreBytes
         case .invalid(let error):
@@ -53,62 +44,20 @@ public struct HTTPRequestHeadParser {
         }
     }
 
-    @inline(__always)
-    private mutating func advance(in buffer: UnsafeRawBufferPointer) -> HeadProgress {
-        if let failure { return .invalid(failure) }
-        mayHoldState = true
-        if !scanner.sawStartLine, let progress = advanceThroughRequestLine(in: buffer) { return progress }
-        switch scanner.nextFields(in: buffer, role: .request, limits: limits) {
-        case .needMoreBytes:
-            return .needMoreBytes
-        case .invalid(let error):
-            return fail(error)
-        case .complete(let headLength):
-            if let error = scanner.facts.finish(version: requestLine.version, role: .request) { return fail(error) }
-            return .complete(headLength: headLength)
-        }
-    }
-
-    /// Nil once the request line is parsed. Apart from `advance`, whose field loop is hotter.
-    @inline(never)
-    private mutating func advanceThroughRequestLine(in buffer: UnsafeRawBufferPointer) -> HeadProgress? {
-        if let (start, limit) = scanner.unscannedStartLine(in: buffer, limits: limits),
-            let next = requestLine.parsePlain(buffer, from: start, limit: limit, maxLength: limits.maxStartLineLength) {
-            scanner.takeStartLine(endingBefore: next)
-            return nil
-        }
-        switch scanner.nextStartLine(in: buffer, role: .request, limits: limits) {
-        case .needMoreBytes:
-            return .needMoreBytes
-        case .invalid(let error):
-            return fail(error)
-        case .line(let line):
-            if let error = requestLine.parse(buffer, line: line) { return fail(error) }
-            return nil
-        }
-    }
-
-    /// The head `advance` has just completed; the parser is then ready for the next one.
+    /// The head just completed; the parser is then ready for the next one.
     @inline(__always)
     private mutating func takeHead() -> RequestHead {
-        let line = requestLine
-        let facts = scanner.facts
+        let line = state.line
+        let facts = state.scanner.facts
         let head = RequestHead(
             method: line.method, target: line.target, targetForm: line.parts.form,
             path: line.parts.path, query: line.parts.query, authority: line.parts.authority,
-            version: line.version, headers: scanner.takeFields(),
+            version: line.version, headers: state.takeFields(),
             contentLength: facts.contentLength, hasTransferEncoding: facts.hasTransferEncoding,
             isChunked: facts.isChunked, hasOtherTransferCodings: facts.hasOtherTransferCodings,
             host: facts.host, connection: facts.connection, upgrade: facts.upgrade,
             expectsContinue: facts.expectsContinue, isHEAD: line.isHEAD)
-        scanner.restart()
-        mayHoldState = false
         return head
-    }
-
-    private mutating func fail(_ error: HTTPParseError) -> HeadProgress {
-        failure = error
-        return .invalid(error)
     }
 }
 

@@ -11,12 +11,8 @@
 /// it may be missing (`HTTP/1.1 200` then CRLF), as nginx accepts; clients ignore the reason.
 public struct HTTPResponseHeadParser {
     public let limits: HeadLimits
-    private var scanner = HeadScanner()
-    /// Meaningful once `scanner.sawStartLine`.
-    private var statusLine = StatusLine()
-    private var failure: HTTPParseError?
-    /// As in `HTTPRequestHeadParser`: keeps the reset after every head nearly free.
-    private var mayHoldState = false
+    /// The scanner, the start line and any failure, kept as the request parser keeps them.
+    private var state = HeadParserState(StatusLine())
 
     public init(limits: HeadLimits = HeadLimits()) {
         self.limits = limits
@@ -24,15 +20,12 @@ public struct HTTPResponseHeadParser {
 
     /// Forgets any partial head or error.
     public mutating func reset() {
-        guard mayHoldState else { return }
-        scanner = HeadScanner()
-        failure = nil
-        mayHoldState = false
+        state.reset()
     }
 
     public mutating func parse(_ buffer: UnsafeRawBufferPointer) -> HeadParseResult<ResponseHead> {
         // As in `HTTPRequestHeadParser`: each case built where it is returned.
-        switch advance(in: buffer) {
+        switch state.advance(in: buffer, role: .response, limits: limits) {
         case .needMoreBytes:
             return .needMoreBytes
         case .invalid(let error):
@@ -42,59 +35,17 @@ public struct HTTPResponseHeadParser {
         }
     }
 
-    @inline(__always)
-    private mutating func advance(in buffer: UnsafeRawBufferPointer) -> HeadProgress {
-        if let failure { return .invalid(failure) }
-        mayHoldState = true
-        if !scanner.sawStartLine, let progress = advanceThroughStatusLine(in: buffer) { return progress }
-        switch scanner.nextFields(in: buffer, role: .response, limits: limits) {
-        case .needMoreBytes:
-            return .needMoreBytes
-        case .invalid(let error):
-            return fail(error)
-        case .complete(let headLength):
-            if let error = scanner.facts.finish(version: statusLine.version, role: .response) { return fail(error) }
-            return .complete(headLength: headLength)
-        }
-    }
-
-    /// Nil once the status line is parsed. Apart from `advance`, whose field loop is hotter.
-    @inline(never)
-    private mutating func advanceThroughStatusLine(in buffer: UnsafeRawBufferPointer) -> HeadProgress? {
-        if let (start, limit) = scanner.unscannedStartLine(in: buffer, limits: limits),
-            let next = statusLine.parsePlain(buffer, from: start, limit: limit, maxLength: limits.maxStartLineLength) {
-            scanner.takeStartLine(endingBefore: next)
-            return nil
-        }
-        switch scanner.nextStartLine(in: buffer, role: .response, limits: limits) {
-        case .needMoreBytes:
-            return .needMoreBytes
-        case .invalid(let error):
-            return fail(error)
-        case .line(let line):
-            if let error = statusLine.parse(buffer, line: line) { return fail(error) }
-            return nil
-        }
-    }
-
-    /// The head `advance` has just completed; the parser is then ready for the next one.
+    /// The head just completed; the parser is then ready for the next one.
     @inline(__always)
     private mutating func takeHead() -> ResponseHead {
-        let line = statusLine
-        let facts = scanner.facts
+        let line = state.line
+        let facts = state.scanner.facts
         let head = ResponseHead(
-            version: line.version, status: line.status, reason: line.reason, headers: scanner.takeFields(),
+            version: line.version, status: line.status, reason: line.reason, headers: state.takeFields(),
             contentLength: facts.contentLength, hasTransferEncoding: facts.hasTransferEncoding,
             isChunked: facts.isChunked, hasOtherTransferCodings: facts.hasOtherTransferCodings,
             connection: facts.connection, upgrade: facts.upgrade)
-        scanner.restart()
-        mayHoldState = false
         return head
-    }
-
-    private mutating func fail(_ error: HTTPParseError) -> HeadProgress {
-        failure = error
-        return .invalid(error)
     }
 }
 
