@@ -47,7 +47,7 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
     private let serverAddress: SocketAddress
     private var clientFD: OwnedFD?
     private let client: SocketTransport
-    /// From the loop's pool; given back when the session ends (see `releaseRings`).
+    /// From the loop's pool; given back when the session ends (see `giveBack`).
     private var clientRing: RingBuffer
     private var parser: HTTPRequestHeadParser
     private var phase = Phase.readingHead
