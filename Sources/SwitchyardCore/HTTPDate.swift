@@ -78,13 +78,11 @@ public enum HTTPDate {
     }
 }
 
-/// Formatted times for the current second, rebuilt only when the second changes: a loop
-/// serving thousands of requests a second formats its Date header once.
+/// The Date header value for the current second, rebuilt only when the second changes: a
+/// loop serving thousands of requests a second formats it once.
 public struct TimeCache {
     public private(set) var second = -1
     public private(set) var httpDate = ""
-    public private(set) var common = ""
-    public private(set) var iso8601 = ""
 
     public init() {}
 
@@ -99,7 +97,5 @@ public struct TimeCache {
         guard seconds != second else { return }
         second = seconds
         httpDate = HTTPDate.format(seconds)
-        common = HTTPDate.common(seconds)
-        iso8601 = HTTPDate.iso8601(seconds)
     }
 }

@@ -30,7 +30,7 @@ struct HTTPVariablesTests {
             + "X-Forwarded-For: 10.0.0.1\r\nX-Forwarded-For: 10.0.0.2\r\n\r\n")
         let config = try http("server { listen 127.0.0.1:8090; return 200 \"$host|$uri|$args|$request|$cookie_id|$arg_user|$proxy_add_x_forwarded_for|$remote_addr|$server_port\"; }")
         let value = try #require(config.servers[0].returnAction?.text)
-        let text = VariableEvaluator(http: config, record: r, nowMs: 0).evaluateString(value)
+        let text = VariableEvaluator(maps: config.maps, record: r, nowMs: 0).evaluateString(value)
         #expect(text == "example.org|/b c|x=1&user=Ann|GET /a/../b%20c?x=1&user=Ann HTTP/1.1|42|Ann|10.0.0.1, 10.0.0.2, 192.0.2.7|192.0.2.7|8090")
     }
 
@@ -43,9 +43,9 @@ struct HTTPVariablesTests {
             """)
         let value = try #require(config.servers[0].returnAction?.text)
         let plain = try record("GET /?user=alice HTTP/1.1\r\nHost: a\r\n\r\n")
-        #expect(VariableEvaluator(http: config, record: plain, nowMs: 0).evaluateString(value) == "close a-lice")
+        #expect(VariableEvaluator(maps: config.maps, record: plain, nowMs: 0).evaluateString(value) == "close a-lice")
         let upgrade = try record("GET /?user=bob HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n")
-        #expect(VariableEvaluator(http: config, record: upgrade, nowMs: 0).evaluateString(value) == "upgrade other")
+        #expect(VariableEvaluator(maps: config.maps, record: upgrade, nowMs: 0).evaluateString(value) == "upgrade other")
     }
 
     /// log_format renders literals as written and escapes variable values by its mode.
@@ -57,7 +57,7 @@ struct HTTPVariablesTests {
             """)
         let r = try record("GET /q?x=\"y\" HTTP/1.1\r\nHost: a\r\nUser-Agent: say \"hi\" \\o/\r\n\r\n")
         r.status = 200
-        let evaluator = VariableEvaluator(http: config, record: r, nowMs: 0)
+        let evaluator = VariableEvaluator(maps: config.maps, record: r, nowMs: 0)
         let json = String(decoding: AccessLogLine.render(try #require(config.logFormat(named: "j")), evaluator: evaluator), as: UTF8.self)
         #expect(json == #"{"u":"/q?x=\"y\"","a":"say \"hi\" \\o/","s":200}"#)
         let plain = String(decoding: AccessLogLine.render(try #require(config.logFormat(named: "d")), evaluator: evaluator), as: UTF8.self)

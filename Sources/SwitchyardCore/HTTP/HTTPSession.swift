@@ -382,7 +382,6 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                 requests += 1
                 let record = newRecord(head: head, bytes: UnsafeRawBufferPointer(rebasing: clientRing.readableRegion[0..<length]))
                 clientRing.didRead(length)
-                parser.reset()
                 self.record = record
                 begin(record)
                 return true
@@ -1013,7 +1012,6 @@ final class HTTPSession: EventHandler, TimerHandler, WorkerSession {
                 leg.ring.linearize()
                 switch leg.parser.parse(leg.ring.readableRegion) {
                 case .complete(let head, let length):
-                    leg.parser.reset()
                     // The head is rebuilt from the ring itself, in this pass: consumed, its
                     // bytes stay where they are until the next read into the ring.
                     let bytes = UnsafeRawBufferPointer(rebasing: leg.ring.readableRegion[0..<length])

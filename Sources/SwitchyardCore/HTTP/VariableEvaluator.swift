@@ -13,10 +13,6 @@ struct VariableEvaluator {
     let record: HTTPExchangeRecord
     let nowMs: Int64
 
-    init(http: borrowing HTTPConfig, record: HTTPExchangeRecord, nowMs: Int64) {
-        self.init(maps: http.maps, record: record, nowMs: nowMs)
-    }
-
     init(maps: [MapConfig], record: HTTPExchangeRecord, nowMs: Int64) {
         self.maps = maps
         self.record = record
